@@ -1,0 +1,157 @@
+# Arca: one Makefile builds everything (kernel, libsel4 users, tests, tools).
+#
+#   make            build the kernel and the default system
+#   make run        boot the default system in QEMU on this terminal
+#   make test       host tests + in-QEMU tests; last line "N passed, N failed"
+#   make debug      boot halted with QEMU's gdb stub; prints how to attach
+#   make clean
+#
+# Missing Debian packages are installed by tools/deps.sh (or it says what to
+# install when not root).
+
+BUILD     ?= build
+CC        := gcc
+LD        := ld
+OBJCOPY   := objcopy
+AR        := ar
+PYTHON    := python3
+GCC_INC   := $(shell $(CC) -print-file-name=include)
+
+WARN      := -Wall -Wextra -Werror
+OPT       := -O2 -g
+
+# --- kernel -----------------------------------------------------------------
+KERNEL_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
+	-fno-pic -fno-pie -mcmodel=kernel -mno-red-zone -mno-mmx -mno-sse -mno-sse2 \
+	-mno-80387 -fno-omit-frame-pointer -fno-strict-aliasing \
+	-nostdinc -isystem $(GCC_INC) \
+	-Ikernel/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc -Ilibsel4/include \
+	-MMD -MP
+KERNEL_ASFLAGS := -Ikernel/include -Ikernel/arch/x86_64/include -D__ASSEMBLER__ -MMD -MP
+
+KERNEL_C  := $(wildcard kernel/core/*.c kernel/object/*.c kernel/api/*.c \
+	kernel/arch/x86_64/*.c kernel/plat/pc/*.c)
+KERNEL_S  := $(wildcard kernel/arch/x86_64/*.S)
+KERNEL_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C)) $(patsubst %.S,$(BUILD)/%.o,$(KERNEL_S))
+KERNEL_ELF := $(BUILD)/kernel.elf
+KERNEL_IMG := $(BUILD)/kernel32.elf
+
+# --- user level -------------------------------------------------------------
+USER_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
+	-fno-pie -fno-pic -mcmodel=small -nostdinc -isystem $(GCC_INC) \
+	-Iuser/libc/include -Ilibsel4/include -MMD -MP
+USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -T user/crt/user.ld
+
+LIBC_C    := $(wildcard user/libc/*.c) libsel4/src/ipcbuffer.c
+LIBC_OBJ  := $(patsubst %.c,$(BUILD)/%.o,$(LIBC_C))
+LIBC_A    := $(BUILD)/user/libc.a
+CRT_OBJ   := $(BUILD)/user/crt/crt0.o $(BUILD)/user/crt/start.o
+
+ROOT_C    := $(wildcard user/root/*.c)
+ROOT_ELF  := $(BUILD)/user/root.elf
+TESTS_C   := $(wildcard tests/kernel/*.c)
+TESTS_S   := $(wildcard tests/kernel/*.S)
+TESTS_ELF := $(BUILD)/tests/kernel-tests.elf
+
+# --- host tests -------------------------------------------------------------
+HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all -DARCA_HOST_TEST \
+	-Ikernel/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc -Ilibsel4/include \
+	-Itests/host -MMD -MP
+# The kernel's pure logic, compiled for the host.
+HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootmem.c \
+	kernel/core/elf.c kernel/core/untyped_regions.c kernel/core/cspace.c \
+	kernel/plat/pc/acpi_tables.c
+HOST_TEST_C := $(wildcard tests/host/*.c)
+HOST_TEST_BIN := $(BUILD)/host/host-tests
+
+.PHONY: all run test debug clean deps host-test qemu-test images
+all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF)
+images: all
+
+# --- kernel rules -----------------------------------------------------------
+$(BUILD)/kernel/%.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_CFLAGS) -c $< -o $@
+
+$(BUILD)/kernel/%.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(KERNEL_ASFLAGS) -c $< -o $@
+
+$(KERNEL_ELF): $(KERNEL_OBJ) kernel/arch/x86_64/kernel.ld
+	$(LD) -n -nostdlib -z max-page-size=4096 --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld \
+		-o $@ $(KERNEL_OBJ)
+
+# QEMU's Multiboot loader takes only 32-bit ELF files (abi/README.md).
+$(KERNEL_IMG): $(KERNEL_ELF)
+	$(OBJCOPY) -O elf32-i386 $< $@
+
+# --- user rules -------------------------------------------------------------
+$(BUILD)/user/%.o: user/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/user/%.o: user/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/libsel4/%.o: libsel4/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/kernel/%.o: tests/kernel/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Itests/kernel -c $< -o $@
+
+$(BUILD)/tests/kernel/%.o: tests/kernel/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Itests/kernel -c $< -o $@
+
+$(LIBC_A): $(LIBC_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(ROOT_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(ROOT_C)) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(ROOT_C)) $(LIBC_A)
+
+$(TESTS_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(TESTS_C)) \
+		$(patsubst %.S,$(BUILD)/%.o,$(TESTS_S)) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(TESTS_C)) \
+		$(patsubst %.S,$(BUILD)/%.o,$(TESTS_S)) $(LIBC_A)
+
+# --- host tests -------------------------------------------------------------
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOST_TEST_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_TEST_C) $(HOST_KERNEL_C))
+	$(CC) $(HOST_CFLAGS) -o $@ $^
+
+# --- commands ---------------------------------------------------------------
+deps:
+	@tools/deps.sh
+
+run: deps all
+	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(ROOT_ELF)
+
+debug: deps all
+	@$(PYTHON) tools/qemu.py debug --kernel $(KERNEL_IMG) --root $(ROOT_ELF) \
+		--symbols $(KERNEL_ELF)
+
+host-test: $(HOST_TEST_BIN)
+	@mkdir -p $(BUILD)/logs
+	@$(HOST_TEST_BIN) | tee $(BUILD)/logs/host-tests.log
+
+qemu-test: deps all
+	@$(PYTHON) tools/qemu.py test --kernel $(KERNEL_IMG) --root $(TESTS_ELF) \
+		--logdir $(BUILD)/logs
+
+test: deps
+	@$(MAKE) --no-print-directory all $(HOST_TEST_BIN) > $(BUILD).make.log 2>&1 || \
+		{ cat $(BUILD).make.log; echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+	@$(PYTHON) tools/testrun.py --build $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(BUILD).make.log
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

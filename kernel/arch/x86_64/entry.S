@@ -1,0 +1,149 @@
+/*
+ * Kernel entry and exit on x86_64.
+ *
+ * Every entry ends in the same frame layout inside the current thread's TCB
+ * (see arch/context.h), then switches to the per-CPU kernel stack and calls C:
+ *
+ *   interrupt/exception: CPU pushes SS..RIP (and maybe an error code) onto
+ *                        IST1 = frame top; the stub pushes error/vector/GPRs.
+ *   syscall:             no stack switch by the CPU; the stub points RSP at
+ *                        the frame top and pushes the same frame itself.
+ *
+ * Exit (restore_user_frame) pops the frame and returns with sysretq when the
+ * thread last entered by syscall (error slot = -1), else with iretq.
+ */
+#include <arch/context.h>
+#include <arch/percpu.h>
+#include <arch/layout.h>
+
+#define OFF(reg) (((reg) - FR_R15) * 8)
+
+.macro PUSH_GPRS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+.macro POP_GPRS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+    .text
+
+/* One stub per vector; vectors with a CPU error code skip the dummy push. */
+.macro TRAP_STUB vec
+    .align 16
+trap_stub_\vec:
+    .if (\vec == 8) || (\vec == 10) || (\vec == 11) || (\vec == 12) || (\vec == 13) || (\vec == 14) || (\vec == 17) || (\vec == 21) || (\vec == 29) || (\vec == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $\vec
+    jmp trap_common
+.endm
+
+    .altmacro
+    .align 16
+    .globl trap_stubs_start
+trap_stubs_start:
+vec = 0
+.rept 256
+    TRAP_STUB %vec
+    vec = vec + 1
+.endr
+    .noaltmacro
+
+trap_common:
+    PUSH_GPRS
+    testb $3, OFF(FR_CS)(%rsp)
+    jz 1f
+    swapgs
+    jmp 2f
+    /*
+     * From ring 0: the idle thread, or a kernel bug. A bug may strike in the
+     * exit path after swapgs (e.g. a faulting iretq), so do not trust GS:
+     * load the kernel's GS base explicitly. RAX/RCX/RDX are saved already.
+     */
+1:  movl $0xC0000101, %ecx              /* IA32_GS_BASE */
+    movabsq $cpu0, %rax
+    movq %rax, %rdx
+    shrq $32, %rdx
+    wrmsr
+2:  movq %rsp, %rdi                     /* argument: &frame[FR_R15] */
+    movq %gs:PERCPU_KSTACK_TOP, %rsp
+    call c_handle_trap
+    ud2                                 /* c_handle_trap never returns */
+
+/*
+ * The syscall instruction: RCX = user RIP, R11 = user RFLAGS, IF and TF
+ * already cleared by FMASK. The user stack is not touched.
+ */
+    .globl syscall_entry
+syscall_entry:
+    swapgs
+    movq %rsp, %gs:PERCPU_USER_RSP
+    movq %gs:PERCPU_FRAME_TOP, %rsp
+    pushq $SEL_USER_DS
+    pushq %gs:PERCPU_USER_RSP
+    pushq %r11
+    pushq $SEL_USER_CS
+    pushq %rcx
+    pushq $ERROR_SYSCALL
+    pushq $VECTOR_SYSCALL
+    PUSH_GPRS
+    movq %rsp, %rdi
+    movq %gs:PERCPU_KSTACK_TOP, %rsp
+    call c_handle_syscall
+    ud2
+
+/*
+ * restore_user_frame(word_t *frame): frame = &regs[FR_R15] of the thread to
+ * run. Also used to enter the idle thread, which runs in ring 0.
+ */
+    .globl restore_user_frame
+restore_user_frame:
+    movq %rdi, %rsp
+    cmpq $ERROR_SYSCALL, OFF(FR_ERROR)(%rsp)
+    je 2f
+    POP_GPRS
+    addq $16, %rsp                      /* vector and error code */
+    testb $3, 8(%rsp)                   /* CS of the frame */
+    jz 1f
+    swapgs
+1:  iretq
+
+    /* Back from a syscall: RCX and R11 carry RIP and RFLAGS for sysretq. */
+2:  POP_GPRS
+    movq 16(%rsp), %rcx                 /* FR_RIP */
+    movq 32(%rsp), %r11                 /* FR_RFLAGS */
+    movq 40(%rsp), %rsp                 /* FR_RSP */
+    swapgs
+    sysretq
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,211 @@
+/*
+ * Scheduler: fixed priorities 0..255, round-robin within a priority.
+ *
+ * Runnable threads other than the current one sit in per-priority FIFO
+ * queues; a two-level bitmap of non-empty queues makes the choice of the
+ * highest priority constant time. The current thread is not in a queue while
+ * it runs: it is put back at the tail when its slice ends or it yields, or
+ * at the head when it is preempted by a higher-priority thread.
+ */
+#include "sched.h"
+#include "arch.h"
+#include "config.h"
+#include "panic.h"
+#include "printf.h"
+#include "plat.h"
+#include "kstring.h"
+
+tcb_t *cur_thread;
+tcb_t idle_thread ALIGNED(1024);
+
+struct ready_queue {
+    tcb_t *head;
+    tcb_t *tail;
+};
+
+static struct ready_queue ready[NUM_PRIORITIES];
+static uint64_t bitmap_top;                  /* bit i: some queue in word i */
+static uint64_t bitmap[NUM_PRIORITIES / 64];
+static tcb_t *chosen;                        /* thread to run at kernel exit */
+static uint64_t ticks;
+static uint8_t idle_stack[4096] ALIGNED(16);
+
+static void bitmap_set(unsigned prio)
+{
+    bitmap[prio / 64] |= BIT(prio % 64);
+    bitmap_top |= BIT(prio / 64);
+}
+
+static void bitmap_clear(unsigned prio)
+{
+    bitmap[prio / 64] &= ~BIT(prio % 64);
+    if (bitmap[prio / 64] == 0)
+        bitmap_top &= ~BIT(prio / 64);
+}
+
+static int highest_ready_priority(void)
+{
+    if (bitmap_top == 0)
+        return -1;
+    unsigned word = 63 - (unsigned)__builtin_clzl(bitmap_top);
+    return (int)(word * 64 + 63 - (unsigned)__builtin_clzl(bitmap[word]));
+}
+
+void sched_init(void)
+{
+    thread_set_name(&idle_thread, "idle");
+    arch_init_idle_context(&idle_thread.ctx, (word_t)(idle_stack + sizeof(idle_stack)));
+    idle_thread.state = THREAD_IDLE;
+    cur_thread = &idle_thread;
+    chosen = NULL;
+}
+
+void sched_enqueue(tcb_t *t)
+{
+    if (t->queued)
+        return;
+    struct ready_queue *q = &ready[t->priority];
+    t->sched_next = NULL;
+    t->sched_prev = q->tail;
+    if (q->tail != NULL)
+        q->tail->sched_next = t;
+    else
+        q->head = t;
+    q->tail = t;
+    t->queued = true;
+    bitmap_set(t->priority);
+}
+
+static void sched_enqueue_head(tcb_t *t)
+{
+    if (t->queued)
+        return;
+    struct ready_queue *q = &ready[t->priority];
+    t->sched_prev = NULL;
+    t->sched_next = q->head;
+    if (q->head != NULL)
+        q->head->sched_prev = t;
+    else
+        q->tail = t;
+    q->head = t;
+    t->queued = true;
+    bitmap_set(t->priority);
+}
+
+void sched_dequeue(tcb_t *t)
+{
+    if (!t->queued)
+        return;
+    struct ready_queue *q = &ready[t->priority];
+    if (t->sched_prev != NULL)
+        t->sched_prev->sched_next = t->sched_next;
+    else
+        q->head = t->sched_next;
+    if (t->sched_next != NULL)
+        t->sched_next->sched_prev = t->sched_prev;
+    else
+        q->tail = t->sched_prev;
+    t->sched_next = t->sched_prev = NULL;
+    t->queued = false;
+    if (q->head == NULL)
+        bitmap_clear(t->priority);
+}
+
+/*
+ * Decides who runs at the next kernel exit. Lazy: threads that blocked are
+ * simply skipped here (they are dequeued when found not runnable).
+ */
+void sched_choose(void)
+{
+    tcb_t *cur = cur_thread;
+    /* A current thread that put itself back in a queue competes from there. */
+    bool cur_ok = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
+
+    for (;;) {
+        int prio = highest_ready_priority();
+        if (prio < 0 || (cur_ok && prio <= cur->priority)) {
+            chosen = cur_ok ? cur : &idle_thread;
+            return;
+        }
+        tcb_t *t = ready[prio].head;
+        sched_dequeue(t);
+        if (!thread_is_runnable(t))
+            continue;
+        /* A preempted current thread keeps its place at the head. */
+        if (cur_ok)
+            sched_enqueue_head(cur);
+        chosen = t;
+        return;
+    }
+}
+
+/* Debug option (kernel command line halt_when_idle=N), 0 = never. */
+uint64_t sched_idle_exit_ticks;
+static uint64_t idle_ticks;
+
+static void idle_tick(void)
+{
+    idle_ticks++;
+    if (sched_idle_exit_ticks != 0 && idle_ticks >= sched_idle_exit_ticks) {
+        kprintf("arca: idle for %lu ticks with no runnable thread (%lu ticks since boot); "
+                "stopping\n", idle_ticks, ticks);
+        arch_machine_exit(EXIT_IDLE);
+    }
+}
+
+void sched_tick(void)
+{
+    ticks++;
+    tcb_t *cur = cur_thread;
+    if (cur == &idle_thread) {
+        idle_tick();
+        return;
+    }
+    idle_ticks = 0;
+    if (!thread_is_runnable(cur))
+        return;
+    if (cur->timeslice > 1) {
+        cur->timeslice--;
+        return;
+    }
+    /* Slice used up: to the back of its priority's queue. */
+    cur->timeslice = CONFIG_TIME_SLICE;
+    sched_enqueue(cur);
+}
+
+void sched_yield(void)
+{
+    tcb_t *cur = cur_thread;
+    cur->timeslice = CONFIG_TIME_SLICE;
+    sched_enqueue(cur);
+}
+
+uint64_t sched_ticks(void)
+{
+    return ticks;
+}
+
+bool sched_nothing_runnable(void)
+{
+    return highest_ready_priority() < 0 &&
+           (cur_thread == &idle_thread || !thread_is_runnable(cur_thread));
+}
+
+NORETURN void sched_exit_kernel(void)
+{
+    sched_choose();
+    tcb_t *next = chosen;
+    chosen = NULL;
+    cur_thread = next;
+    arch_return_to(next);
+}
+
+void sched_dump(void)
+{
+    kprintf("scheduler: %lu ticks; current '%s' (prio %u, %s)\n", ticks, cur_thread->name,
+            cur_thread->priority, thread_state_name(cur_thread->state));
+    for (int p = NUM_PRIORITIES - 1; p >= 0; p--) {
+        for (tcb_t *t = ready[p].head; t != NULL; t = t->sched_next)
+            kprintf("  ready prio %3d: '%s' (%s)\n", p, t->name, thread_state_name(t->state));
+    }
+}

@@ -1,0 +1,71 @@
+/* Thread state changes and the thread helpers generic code needs. */
+#include "thread.h"
+#include "sched.h"
+#include "kstring.h"
+
+static const char *const state_names[] = {
+    [THREAD_INACTIVE] = "inactive",
+    [THREAD_RUNNING] = "running",
+    [THREAD_RESTART] = "restart",
+    [THREAD_BLOCKED_ON_RECEIVE] = "blocked on receive",
+    [THREAD_BLOCKED_ON_SEND] = "blocked on send",
+    [THREAD_BLOCKED_ON_REPLY] = "blocked on reply",
+    [THREAD_BLOCKED_ON_NOTIFICATION] = "blocked on notification",
+    [THREAD_IDLE] = "idle",
+};
+
+const char *thread_state_name(thread_state_t s)
+{
+    if ((unsigned)s < ARRAY_SIZE(state_names) && state_names[s] != NULL)
+        return state_names[s];
+    return "?";
+}
+
+/*
+ * Every state change goes through here. A thread that stops being runnable
+ * is taken out of the ready queues now rather than lazily, so the queues
+ * only ever hold runnable threads (easy to check, and cheap on one core).
+ */
+void thread_set_state(tcb_t *t, thread_state_t s)
+{
+    t->state = s;
+    if (!thread_is_runnable(t))
+        sched_dequeue(t);
+}
+
+void thread_set_name(tcb_t *t, const char *name)
+{
+    kstrlcpy(t->name, name, sizeof(t->name));
+}
+
+void thread_suspend(tcb_t *t)
+{
+    thread_set_state(t, THREAD_INACTIVE);
+}
+
+/* Makes a thread run again from its restart address (FaultIP). */
+void thread_restart(tcb_t *t)
+{
+    arch_set_reg(&t->ctx, FR_RIP, arch_get_reg(&t->ctx, FR_FAULT_IP));
+    thread_set_state(t, THREAD_RESTART);
+    sched_enqueue(t);
+}
+
+word_t *thread_ipc_buffer(const tcb_t *t, bool for_write)
+{
+    cap_t frame = t->slots[TCB_SLOT_IPC_BUFFER].cap;
+    if (cap_get_type(frame) != CAP_FRAME || cap_frame_is_device(frame))
+        return NULL;
+    if (for_write && cap_frame_rights(frame) != VM_RIGHTS_READ_WRITE)
+        return NULL;
+    word_t offset = t->ipc_buffer_vaddr & (cap_frame_size(frame) - 1);
+    return paddr_to_kptr(cap_object_paddr(frame) + offset);
+}
+
+paddr_t thread_vspace_root(const tcb_t *t)
+{
+    cap_t root = t->slots[TCB_SLOT_VSPACE].cap;
+    if (cap_get_type(root) != CAP_PML4)
+        return 0;
+    return cap_object_paddr(root);
+}

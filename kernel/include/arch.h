@@ -1,0 +1,69 @@
+/*
+ * The one interface between the architecture-independent kernel and the
+ * architecture (kernel/arch/<arch>) plus platform (kernel/plat/<plat>).
+ * Generic code includes this header and nothing under arch/ directly.
+ */
+#ifndef ARCH_H
+#define ARCH_H
+
+#include "types.h"
+#include <arch/context.h>
+#include <arch/layout.h>
+
+struct tcb;
+struct boot_info_mb;
+
+/* Physical <-> kernel virtual, through the kernel window. */
+static inline void *paddr_to_kptr(paddr_t pa)
+{
+    return (void *)(pa + KERNEL_WINDOW_BASE);
+}
+
+static inline paddr_t kptr_to_paddr(const void *p)
+{
+    word_t va = (word_t)p;
+    if (va >= KERNEL_IMAGE_BASE)
+        return va - KERNEL_IMAGE_BASE;
+    return va - KERNEL_WINDOW_BASE;
+}
+
+/* Boot: CPU state, descriptor tables, kernel page tables, devices. */
+void arch_init_cpu(void);
+void arch_init_paging(paddr_t window_end);
+paddr_t arch_kernel_window_limit(void);
+void arch_init_interrupts(void);
+void arch_print_cpu_features(void);
+
+/* Thread contexts. */
+void arch_init_user_context(arch_context_t *ctx, vaddr_t entry, word_t arg0);
+void arch_init_idle_context(arch_context_t *ctx, word_t stack_top);
+/* Switches to the thread's address space and FPU state and leaves the kernel. */
+NORETURN void arch_return_to(struct tcb *t);
+word_t arch_get_reg(const arch_context_t *ctx, unsigned fr);
+void arch_set_reg(arch_context_t *ctx, unsigned fr, word_t v);
+bool arch_context_is_kernel(const arch_context_t *ctx);
+
+/*
+ * User address spaces (the VSpace root is a PML4 on x86_64). Paging levels
+ * below the root, from the top: each covers 2^arch_table_span_bits(level)
+ * bytes of address space per table.
+ */
+#define ARCH_VSPACE_TABLE_LEVELS 3
+void arch_vspace_init(paddr_t root);
+unsigned arch_table_span_bits(unsigned level);   /* 39, 30, 21 */
+/* Hooks a zeroed table for level into the VSpace at va (boot only). */
+bool arch_vspace_install_table(paddr_t root, unsigned level, vaddr_t va, paddr_t table);
+/* Maps a 4 KiB user page RW (and X if exec); all tables must exist. */
+bool arch_vspace_map_page(paddr_t root, vaddr_t va, paddr_t pa, bool exec);
+
+/* Time. */
+uint64_t arch_read_cycle_counter(void);
+uint32_t arch_tsc_mhz(void);
+void arch_timer_start(unsigned period_ms);
+
+/* Stopping the machine: QEMU isa-debug-exit where present, else halt. */
+NORETURN void arch_machine_exit(unsigned code);
+/* Idle: wait for an interrupt (interrupts on only while waiting). */
+NORETURN void arch_idle_loop(void);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Faults raised by user threads (faults.md). The numbers are seL4's fault
+ * types, which are also the labels of fault IPC messages.
+ */
+#ifndef FAULT_H
+#define FAULT_H
+
+#include "thread.h"
+#include "cspace.h"
+
+typedef enum fault_type {
+    FAULT_NULL = 0,
+    FAULT_CAP = 1,
+    FAULT_UNKNOWN_SYSCALL = 2,
+    FAULT_USER_EXCEPTION = 3,
+    FAULT_VM = 5,
+} fault_type_t;
+
+typedef struct fault {
+    fault_type_t type;
+    word_t ip;              /* FaultIP */
+    union {
+        struct { word_t number; } unknown_syscall;
+        struct { word_t number; word_t code; } user_exception;
+        struct { word_t addr; word_t fsr; bool prefetch; } vm;
+        struct { word_t addr; bool in_recv_phase; lookup_fault_t lookup; } cap;
+    } u;
+} fault_t;
+
+/*
+ * Delivers the fault to the thread's handler. Until fault endpoints exist
+ * (faults issue) no thread has a handler: the kernel prints one decoded line
+ * naming the thread and suspends it.
+ */
+void handle_fault(tcb_t *t, const fault_t *f);
+
+/* Writes a one-line description of the fault into buf. */
+void fault_describe(const fault_t *f, char *buf, size_t size);
+
+#endif

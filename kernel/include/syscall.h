@@ -1,0 +1,12 @@
+/* System call entry (api/syscall.c): dispatch by number, syscalls.md §1. */
+#ifndef SYSCALL_H
+#define SYSCALL_H
+
+#include "thread.h"
+
+/* From the syscall instruction; frame is &regs[FR_R15] of the current thread. */
+NORETURN void c_handle_syscall(word_t *frame);
+/* Any syscall number the kernel does not implement: an UnknownSyscall fault. */
+void handle_unknown_syscall(tcb_t *t, word_t number);
+
+#endif
