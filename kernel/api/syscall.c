@@ -22,12 +22,18 @@ static word_t reg(const tcb_t *t, unsigned fr)
     return arch_get_reg(&t->ctx, fr);
 }
 
-/* A kernel reply with no message registers: label = error, badge 0. */
-static void set_reply_error(tcb_t *t, seL4_Error err)
+/*
+ * A kernel reply carrying an error: label = error code, badge 0, and the
+ * error's message registers (invocations.md §1.3). Only register MRs are
+ * needed so far.
+ */
+static void set_reply_error(tcb_t *t, seL4_Error err, unsigned nmrs, word_t mr0)
 {
-    seL4_MessageInfo_t info = seL4_MessageInfo_new((seL4_Word)err, 0, 0, 0);
+    seL4_MessageInfo_t info = seL4_MessageInfo_new((seL4_Word)err, 0, 0, nmrs);
     arch_set_reg(&t->ctx, FR_RSI, info.words[0]);
     arch_set_reg(&t->ctx, FR_RDI, 0);
+    if (nmrs > 0)
+        arch_set_reg(&t->ctx, FR_R10, mr0);
 }
 
 static void raise_cap_fault(tcb_t *t, word_t cptr, bool in_recv, const lookup_fault_t *lf)
@@ -48,9 +54,10 @@ void handle_unknown_syscall(tcb_t *t, word_t number)
 
 /*
  * Send, NBSend and Call: look up the invoked cap, then invoke the object.
+ * Invoking an empty slot is InvalidCapability (cap index 0), as in seL4.
  * No object type has invocations yet (they arrive with the capability,
  * thread and memory issues), so a Call that finds a cap gets
- * IllegalOperation back and a Send is dropped, as seL4 drops Send errors.
+ * IllegalOperation back. Send never gets a reply: its errors are dropped.
  */
 static void handle_send(tcb_t *t, bool blocking, bool is_call)
 {
@@ -61,8 +68,12 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
             raise_cap_fault(t, cptr, false, &r.fault);
         return;
     }
-    if (is_call)
-        set_reply_error(t, seL4_IllegalOperation);
+    if (!is_call)
+        return;
+    if (cap_get_type(r.slot->cap) == CAP_NULL)
+        set_reply_error(t, seL4_InvalidCapability, 1, 0);
+    else
+        set_reply_error(t, seL4_IllegalOperation, 0, 0);
 }
 
 /*

@@ -20,6 +20,11 @@ lookup_result_t cspace_resolve(cap_t node, word_t cptr, unsigned n)
         unsigned level = radix + gsize;
         word_t guard = cap_cnode_guard(node);
 
+        /* A level that consumes no bits could loop forever; CNodes have
+         * radix >= 1 by construction, so this only guards against bugs. */
+        if (level == 0)
+            return failure(LOOKUP_DEPTH_MISMATCH, n, 0, 0);
+
         /* The guard must match the next gsize bits below bit n. */
         if (gsize > n)
             return failure(LOOKUP_GUARD_MISMATCH, n, gsize, guard);

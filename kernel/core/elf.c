@@ -61,6 +61,14 @@ bool elf_check(const uint8_t *file, size_t size, struct elf_image *img, const ch
 
     for (unsigned i = 0; i < eh->phnum; i++) {
         const struct elf64_phdr *ph = phdr_at(file, eh, i);
+        /*
+         * Before the empty-segment skip: elf_load copies every PT_LOAD with
+         * file data, so one with memsz 0 must not escape the checks below.
+         */
+        if (ph->type == PT_LOAD && ph->filesz > ph->memsz) {
+            *why = "segment file size larger than its memory size";
+            return false;
+        }
         if (ph->memsz == 0)
             continue;
         if (ph->vaddr + ph->memsz < ph->vaddr || ph->vaddr + ph->memsz > USER_IMAGE_LIMIT) {

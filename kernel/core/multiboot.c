@@ -50,12 +50,21 @@ bool mb_parse_mmap(const uint8_t *mmap, size_t length, paddr_t min_addr,
                 end = ~(paddr_t)0;
             start = MAX(start, min_addr);
             end = MIN(end, max_addr);
-            start = ROUND_UP(start, 4096);
-            end = ROUND_DOWN(end, 4096);
-            if (start < end && !ram_map_add(out, start, end))
-                return false;
+            /*
+             * Less than a page holds no whole page. Skipping it first also
+             * keeps ROUND_UP from wrapping to 0 in the last page of the
+             * address space (which would add RAM from 0 up to end).
+             */
+            if (start < end && end - start >= 4096) {
+                start = ROUND_UP(start, 4096);
+                end = ROUND_DOWN(end, 4096);
+                if (start < end && !ram_map_add(out, start, end))
+                    return false;
+            }
         }
+        /* A size running past the buffer just ends the walk: only whole
+         * 24-byte entries are ever read. */
         off += (size_t)e->size + 4;
     }
-    return off == length || off + sizeof(struct mb_mmap_entry) > length;
+    return true;
 }

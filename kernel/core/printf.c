@@ -136,14 +136,17 @@ static const char *parse_spec(const char *f, struct fmt_spec *spec, va_list *ap)
     return f;
 }
 
-/* Length modifiers: 0 int, 1 long, 2 long long; hh/h read as int. */
+/* Length modifiers: -2 char, -1 short, 0 int, 1 long, 2 long long. */
 static const char *parse_length(const char *f, int *length)
 {
     *length = 0;
     if (*f == 'h') {
+        *length = -1;
         f++;
-        if (*f == 'h')
+        if (*f == 'h') {
+            *length = -2;
             f++;
+        }
     } else if (*f == 'l') {
         *length = 1;
         f++;
@@ -158,16 +161,17 @@ static const char *parse_length(const char *f, int *length)
     return f;
 }
 
-static uint64_t read_unsigned(va_list *ap, int length, char hmod)
+static uint64_t read_unsigned(va_list *ap, int length)
 {
-    uint64_t v;
     if (length == 2)
-        v = va_arg(*ap, unsigned long long);
-    else if (length == 1)
-        v = va_arg(*ap, unsigned long);
-    else
-        v = va_arg(*ap, unsigned int);
-    (void)hmod;
+        return va_arg(*ap, unsigned long long);
+    if (length == 1)
+        return va_arg(*ap, unsigned long);
+    unsigned int v = va_arg(*ap, unsigned int);
+    if (length == -1)
+        return (unsigned short)v;
+    if (length == -2)
+        return (unsigned char)v;
     return v;
 }
 
@@ -177,7 +181,12 @@ static int64_t read_signed(va_list *ap, int length)
         return va_arg(*ap, long long);
     if (length == 1)
         return va_arg(*ap, long);
-    return va_arg(*ap, int);
+    int v = va_arg(*ap, int);
+    if (length == -1)
+        return (short)v;
+    if (length == -2)
+        return (signed char)v;
+    return v;
 }
 
 static void format_string(struct fmt_out *out, const struct fmt_spec *spec,
@@ -212,7 +221,6 @@ size_t kformat(fmt_sink_t sink, void *ctx, const char *fmt, va_list ap_in)
         struct fmt_spec spec;
         int length;
         fmt = parse_spec(fmt, &spec, &ap);
-        char hmod = *fmt;
         fmt = parse_length(fmt, &length);
         char conv = *fmt;
         if (conv == '\0')
@@ -229,14 +237,14 @@ size_t kformat(fmt_sink_t sink, void *ctx, const char *fmt, va_list ap_in)
             break;
         }
         case 'u':
-            format_unsigned(&out, &spec, read_unsigned(&ap, length, hmod), 10, false, "");
+            format_unsigned(&out, &spec, read_unsigned(&ap, length), 10, false, "");
             break;
         case 'x':
         case 'X':
-            format_unsigned(&out, &spec, read_unsigned(&ap, length, hmod), 16, conv == 'X', "");
+            format_unsigned(&out, &spec, read_unsigned(&ap, length), 16, conv == 'X', "");
             break;
         case 'o':
-            format_unsigned(&out, &spec, read_unsigned(&ap, length, hmod), 8, false, "");
+            format_unsigned(&out, &spec, read_unsigned(&ap, length), 8, false, "");
             break;
         case 'p':
             spec.alt = true;

@@ -14,10 +14,12 @@ void untyped_add_region(struct untyped_list *list, paddr_t start, paddr_t end, b
             bits = (unsigned)__builtin_ctzl(start);
         if (bits > 47)
             bits = 47;
-        if (list->count < list->max) {
-            list->blocks[list->count++] = (struct untyped_block){ start, (uint8_t)bits, device };
-        } else {
-            list->dropped++;
+        /* An unaligned start can force a block below the minimum: not provided. */
+        if (bits >= UNTYPED_MIN_BITS) {
+            if (list->count < list->max)
+                list->blocks[list->count++] = (struct untyped_block){ start, (uint8_t)bits, device };
+            else
+                list->dropped++;
         }
         start += BIT(bits);
     }

@@ -63,7 +63,9 @@ struct ram_map {
 /*
  * Builds the RAM map from a raw Multiboot memory map: type-1 entries only,
  * clipped to [min_addr, max_addr), rounded inward to pages, sorted and merged.
- * Returns false if the map was malformed (entry running past the buffer).
+ * Returns false if the map is malformed (an entry whose size field is below
+ * 20) or has more regions than the map holds; a truncated last entry is
+ * ignored.
  */
 bool mb_parse_mmap(const uint8_t *mmap, size_t length, paddr_t min_addr,
                    paddr_t max_addr, struct ram_map *out);
