@@ -9,6 +9,10 @@
 # Missing Debian packages are installed by tools/deps.sh (or it says what to
 # install when not root).
 
+# No built-in rules: they would try to "link" dependency files.
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
 BUILD     ?= build
 CC        := gcc
 LD        := ld
@@ -52,6 +56,11 @@ ROOT_ELF  := $(BUILD)/user/root.elf
 TESTS_C   := $(wildcard tests/kernel/*.c)
 TESTS_S   := $(wildcard tests/kernel/*.S)
 TESTS_ELF := $(BUILD)/tests/kernel-tests.elf
+# One root task per way of faulting without a handler (tests/crash/crash.c).
+CRASH_SCENARIOS := null ud2 syscall int80 hlt kernel-read kernel-write nx capfault \
+	softint div0 recv
+CRASH_OBJ_DEPS = $(CRT_OBJ)
+CRASH_ELFS := $(patsubst %,$(BUILD)/tests/crash-%.elf,$(CRASH_SCENARIOS))
 
 # --- host tests -------------------------------------------------------------
 # -fno-pie/-no-pie keep static data below 2^46, so the CSpace tests can put
@@ -71,7 +80,7 @@ HOST_TEST_C := $(wildcard tests/host/*.c)
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
 .PHONY: all run test debug clean deps host-test qemu-test images
-all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF)
+all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF) $(CRASH_ELFS)
 images: all
 
 # --- kernel rules -----------------------------------------------------------
@@ -111,6 +120,13 @@ $(BUILD)/tests/kernel/%.o: tests/kernel/%.c
 $(BUILD)/tests/kernel/%.o: tests/kernel/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(USER_CFLAGS) -Itests/kernel -c $< -o $@
+
+$(BUILD)/tests/crash/crash-%.o: tests/crash/crash.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -DCRASH_NAME='"$*"' -c $< -o $@
+
+$(BUILD)/tests/crash-%.elf: $(CRASH_OBJ_DEPS) $(BUILD)/tests/crash/crash-%.o $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(BUILD)/tests/crash/crash-$*.o $(LIBC_A)
 
 $(LIBC_A): $(LIBC_OBJ)
 	@rm -f $@
@@ -152,11 +168,13 @@ qemu-test: deps all
 		--logdir $(BUILD)/logs
 
 test: deps
-	@$(MAKE) --no-print-directory all $(HOST_TEST_BIN) > $(BUILD).make.log 2>&1 || \
-		{ cat $(BUILD).make.log; echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+	@mkdir -p $(BUILD)/logs
+	@$(MAKE) --no-print-directory all $(HOST_TEST_BIN) > $(BUILD)/logs/build.log 2>&1 || \
+		{ tail -40 $(BUILD)/logs/build.log; echo "build failed; log: $(BUILD)/logs/build.log"; \
+		  echo "0 passed, 1 failed"; exit 1; }
 	@$(PYTHON) tools/testrun.py --build $(BUILD)
 
 clean:
-	rm -rf $(BUILD) $(BUILD).make.log
+	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Runs every test `make test` knows and prints one combined verdict.
+
+  1. host unit tests (build/host/host-tests, ASan + UBSan)
+  2. the in-QEMU test suite (build/tests/kernel-tests.elf as root task)
+  3. crash boots: root tasks that fault with no handler
+     (build/tests/crash-*.elf); the kernel must report the fault decoded,
+     suspend the thread, and keep running until halt_when_idle stops it.
+
+Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
+"N passed, N failed" alone on the last line. Exit status 1 on any failure.
+"""
+import argparse
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+RESULT = re.compile(r"^\[(PASS|FAIL)\] ([A-Z][A-Z0-9]*_\d{4})(?:: (.*))?$")
+SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
+IDLE_TICKS = 25         # 50 ms of idle after the fault, then the kernel stops QEMU
+CRASH_TIMEOUT = 60
+SUITE_TIMEOUT = 300
+
+HEX = r"0x[0-9a-f]+"
+
+
+def report(thread, what):
+    return (rf"^arca: thread '{re.escape(thread)}' \(tcb {HEX}\): {what}; "
+            r"no fault handler, thread suspended$")
+
+
+# name, scenario, the kernel line expected (regex)
+CRASHES = [
+    ("CRASH_0001", "null", report("crash-null", rf"VMFault at ip {HEX}: read from unmapped address 0 \(user, fsr 0x4\)")),
+    ("CRASH_0002", "ud2", report("crash-ud2", rf"UserException at ip {HEX}: vector 6 \(#UD invalid opcode\), code 0")),
+    ("CRASH_0003", "syscall", report("crash-syscall", rf"UnknownSyscall at ip {HEX}: number 12345 \(0x3039\)")),
+    # The #GP error code for `int N` names IDT entry N: N*8+2 on hardware
+    # (0x402); QEMU's TCG computes N*16+2 (0x802). The kernel passes it on.
+    ("CRASH_0004", "int80", report("crash-int80", rf"UserException at ip {HEX}: vector 13 \(#GP general protection\), code 0x(402|802)")),
+    ("CRASH_0005", "hlt", report("crash-hlt", rf"UserException at ip {HEX}: vector 13 \(#GP general protection\), code 0")),
+    ("CRASH_0006", "kernel-read", report("crash-kernel-read", rf"VMFault at ip {HEX}: read from protected address 0xffffffff80108000 \(user, fsr 0x5\)")),
+    ("CRASH_0007", "kernel-write", report("crash-kernel-write", rf"VMFault at ip {HEX}: write to protected address 0xffffff8000100000 \(user, fsr 0x7\)")),
+    ("CRASH_0008", "nx", report("crash-nx", r"VMFault at ip (0x[0-9a-f]+): instruction fetch from protected address \1 \(user, fsr 0x15\)")),
+    ("CRASH_0009", "capfault", report("crash-capfault", rf"CapFault at ip {HEX}: cptr 0x10000000000 \(send phase\), guard mismatch, 64 bits left")),
+    ("CRASH_0010", "softint", report("crash-softint", rf"UnknownSyscall at ip {HEX}: number \d+ \(0xc8000123\)")),
+    ("CRASH_0011", "div0", report("crash-div0", rf"UserException at ip {HEX}: vector 0 \(#DE divide error\), code 0")),
+    ("CRASH_0012", "recv", report("crash-recv", rf"CapFault at ip {HEX}: cptr 0x1 \(receive phase\), missing capability, 0 bits left")),
+]
+
+
+class Results:
+    def __init__(self):
+        self.lines = []
+
+    def add(self, name, ok, reason=""):
+        self.lines.append(f"[PASS] {name}" if ok else f"[FAIL] {name}: {reason}")
+
+    def add_line(self, line):
+        self.lines.append(line)
+
+    def counts(self):
+        passed = sum(1 for line in self.lines if line.startswith("[PASS]"))
+        return passed, len(self.lines) - passed
+
+
+def test_lines(lines):
+    """The [PASS]/[FAIL] lines of a log, and its summary counts if present."""
+    found, summary = [], None
+    for line in lines:
+        if RESULT.match(line):
+            found.append(line)
+        m = SUMMARY.match(line)
+        if m:
+            summary = (int(m.group(1)), int(m.group(2)))
+    return found, summary
+
+
+def run_host_tests(build, results):
+    binary = os.path.join(build, "host", "host-tests")
+    log = os.path.join(build, "logs", "host-tests.log")
+    proc = subprocess.run([binary], capture_output=True, text=True, timeout=600)
+    with open(log, "w") as f:
+        f.write(proc.stdout + proc.stderr)
+    found, summary = test_lines(proc.stdout.splitlines())
+    for line in found:
+        results.add_line(line)
+    if summary is None or proc.returncode not in (0, 1) or summary[0] + summary[1] != len(found):
+        results.add("HOST_SUITE", False, f"host tests did not finish cleanly "
+                    f"(exit {proc.returncode}); log: {log}")
+
+
+def run_qemu_suite(build, kernel, results):
+    log = os.path.join(build, "logs", "kernel-tests.log")
+    r = qemu.boot(kernel, os.path.join(build, "tests", "kernel-tests.elf"),
+                  timeout=qemu.timeout_seconds(None) if os.environ.get("ARCA_QEMU_TIMEOUT")
+                  else SUITE_TIMEOUT, log=log)
+    found, summary = test_lines(r.lines)
+    for line in found:
+        results.add_line(line)
+    problems = []
+    if r.status != "halt":
+        problems.append(f"kernel stopped with {r.describe()}")
+    if summary is None:
+        problems.append("no summary line")
+    elif summary[0] + summary[1] != len(found):
+        problems.append(f"summary says {summary[0] + summary[1]} tests, saw {len(found)}")
+    if problems:
+        results.add("QEMU_SUITE", False, "; ".join(problems) + f"; log: {log}")
+    return r
+
+
+def run_crash(build, kernel, name, scenario, expected):
+    log = os.path.join(build, "logs", f"crash-{scenario}.log")
+    r = qemu.boot(kernel, os.path.join(build, "tests", f"crash-{scenario}.elf"),
+                  append=f"halt_when_idle={IDLE_TICKS}", timeout=CRASH_TIMEOUT, log=log)
+    pattern = re.compile(expected)
+    if not any(line == f"crash: {scenario}: about to fault" for line in r.lines):
+        return name, False, f"the crash task never started ({r.describe()}); log: {log}"
+    if any("SURVIVED" in line for line in r.lines):
+        return name, False, f"the faulting thread kept running; log: {log}"
+    if not any(pattern.search(line) for line in r.lines):
+        return name, False, f"no matching fault report from the kernel; log: {log}"
+    if r.status != "idle":
+        return name, False, f"kernel did not keep running after the fault: {r.describe()}; log: {log}"
+    return name, True, ""
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default="build")
+    args = p.parse_args()
+    os.makedirs(os.path.join(args.build, "logs"), exist_ok=True)
+    kernel = os.path.join(args.build, "kernel32.elf")
+    results = Results()
+
+    run_host_tests(args.build, results)
+    suite = run_qemu_suite(args.build, kernel, results)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
+        for job in jobs:
+            results.add(*job.result())
+
+    for line in results.lines:
+        print(line)
+    if suite.first_user_line_s is not None:
+        print(f"(boot: QEMU start to the root task's first line {suite.first_user_line_s:.3f} s; "
+              f"logs in {os.path.join(args.build, 'logs')})")
+    passed, failed = results.counts()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
