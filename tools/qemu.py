@@ -150,6 +150,7 @@ def cmd_run(args):
 def cmd_debug(args):
     print("qemu: waiting for gdb on localhost:1234. In another terminal run:\n")
     print(f"  gdb {args.symbols} -ex 'target remote localhost:1234'\n", flush=True)
+    print("  (then e.g. 'hbreak kernel_main' and 'continue'; QEMU starts halted)\n", flush=True)
     cmd = qemu_command(args.kernel, args.root, args.append, interactive=True, gdb=True)
     return subprocess.run(cmd).returncode
 
