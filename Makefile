@@ -58,7 +58,7 @@ TESTS_S   := $(wildcard tests/kernel/*.S)
 TESTS_ELF := $(BUILD)/tests/kernel-tests.elf
 # One root task per way of faulting without a handler (tests/crash/crash.c).
 CRASH_SCENARIOS := null ud2 syscall int80 hlt kernel-read kernel-write nx capfault \
-	softint div0 recv
+	softint div0 recv flags
 CRASH_OBJ_DEPS = $(CRT_OBJ)
 CRASH_ELFS := $(patsubst %,$(BUILD)/tests/crash-%.elf,$(CRASH_SCENARIOS))
 

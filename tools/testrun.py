@@ -49,7 +49,24 @@ CRASHES = [
     ("CRASH_0009", "capfault", report("crash-capfault", rf"CapFault at ip {HEX}: cptr 0x10000000000 \(send phase\), guard mismatch, 64 bits left")),
     ("CRASH_0010", "softint", report("crash-softint", rf"UnknownSyscall at ip {HEX}: number \d+ \(0xc8000123\)")),
     ("CRASH_0011", "div0", report("crash-div0", rf"UserException at ip {HEX}: vector 0 \(#DE divide error\), code 0")),
+    ("CRASH_0013", "flags", report("crash-flags", rf"UnknownSyscall at ip {HEX}: number 12345 \(0x3039\)")),
     ("CRASH_0012", "recv", report("crash-recv", rf"CapFault at ip {HEX}: cptr 0x1 \(receive phase\), missing capability, 0 bits left")),
+]
+
+
+# Kernel-mode failures on purpose (kernel command line selftest=...): the
+# report must be complete and QEMU must exit with the panic status.
+SELFTESTS = [
+    ("KERNEL_0001", "kernel-fault", [
+        r"^\*\*\* KERNEL EXCEPTION: vector 14 \(#PF page fault\), error code 0x0$",
+        r"^RIP ffffffff8[0-9a-f]+  CS 0008  RFLAGS [0-9a-f]{16}$",
+        r"^RSP [0-9a-f]{16}  SS [0-9a-f]{4}  CR2 ffff800000000000  CR3 [0-9a-f]{16}$",
+        r"^RAX [0-9a-f]{16}  RBX [0-9a-f]{16}  RCX [0-9a-f]{16}  RDX [0-9a-f]{16}$",
+        r"^R13 [0-9a-f]{16}  R14 [0-9a-f]{16}  R15 [0-9a-f]{16}  CR0 [0-9a-f]{16}  CR4 [0-9a-f]{16}$",
+        r"^current thread: 'idle' ",
+        r"^\*\*\* ARCA KERNEL PANIC: unrecoverable exception in kernel mode$"]),
+    ("KERNEL_0002", "assert", [
+        r"^\*\*\* ARCA KERNEL PANIC: assertion failed: selftest\[0\] == '\\0' at kernel/core/boot\.c:\d+$"]),
 ]
 
 
@@ -130,6 +147,18 @@ def run_crash(build, kernel, name, scenario, expected):
     return name, True, ""
 
 
+def run_selftest(build, kernel, name, selftest, expected):
+    log = os.path.join(build, "logs", f"selftest-{selftest}.log")
+    r = qemu.boot(kernel, os.path.join(build, "user", "root.elf"),
+                  append=f"selftest={selftest}", timeout=CRASH_TIMEOUT, log=log)
+    for pattern in expected:
+        if not any(re.search(pattern, line) for line in r.lines):
+            return name, False, f"missing report line /{pattern}/; log: {log}"
+    if r.status != "panic":
+        return name, False, f"expected the panic exit status, got {r.describe()}; log: {log}"
+    return name, True, ""
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default="build")
@@ -142,6 +171,7 @@ def main():
     suite = run_qemu_suite(args.build, kernel, results)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
+        jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]
         for job in jobs:
             results.add(*job.result())
 

@@ -28,17 +28,52 @@ static const void *early_ptr(paddr_t pa)
     return (const void *)(uintptr_t)pa;
 }
 
-static void parse_cmdline(const char *s)
+static char selftest[32];
+
+/* Finds "key=value" in the command line; copies value (up to a space). */
+static bool cmdline_option(const char *key, char *value, size_t size)
 {
-    const char *key = "halt_when_idle=";
-    for (const char *p = s; *p != '\0'; p++) {
-        if ((p == s || p[-1] == ' ') && kstrncmp(p, key, kstrlen(key)) == 0) {
-            uint64_t v = 0;
-            for (const char *d = p + kstrlen(key); *d >= '0' && *d <= '9'; d++)
-                v = v * 10 + (uint64_t)(*d - '0');
-            sched_idle_exit_ticks = v;
+    size_t klen = kstrlen(key);
+    for (const char *p = cmdline; *p != '\0'; p++) {
+        if ((p == cmdline || p[-1] == ' ') && kstrncmp(p, key, klen) == 0 && p[klen] == '=') {
+            size_t n = 0;
+            for (const char *v = p + klen + 1; *v != '\0' && *v != ' ' && n + 1 < size; v++)
+                value[n++] = *v;
+            value[n] = '\0';
+            return true;
         }
     }
+    return false;
+}
+
+static void parse_cmdline(void)
+{
+    char v[24];
+    if (cmdline_option("halt_when_idle", v, sizeof(v))) {
+        uint64_t ticks = 0;
+        for (const char *d = v; *d >= '0' && *d <= '9'; d++)
+            ticks = ticks * 10 + (uint64_t)(*d - '0');
+        sched_idle_exit_ticks = ticks;
+    }
+    cmdline_option("selftest", selftest, sizeof(selftest));
+}
+
+/*
+ * Debug builds: "selftest=kernel-fault" or "selftest=assert" makes the
+ * kernel fail on purpose after boot, so the tests can check that a kernel
+ * bug is reported in full and stops the machine with the panic status.
+ */
+static void run_selftest(void)
+{
+#ifdef CONFIG_DEBUG_BUILD
+    if (kstrncmp(selftest, "kernel-fault", sizeof(selftest)) == 0) {
+        kprintf("selftest: reading unmapped kernel address 0xffff800000000000\n");
+        (void)*(volatile word_t *)0xFFFF800000000000UL;
+    } else if (kstrncmp(selftest, "assert", sizeof(selftest)) == 0) {
+        kprintf("selftest: failing an assertion\n");
+        assert(selftest[0] == '\0');
+    }
+#endif
 }
 
 /* Highest physical address the boot hand-over occupies (modules, strings). */
@@ -143,7 +178,7 @@ NORETURN void kernel_main(uint32_t magic, uint32_t mbi_paddr)
     const struct mb_info *mbi = early_ptr(mbi_paddr);
     if ((mbi->flags & MB_INFO_CMDLINE) && mbi->cmdline != 0)
         kstrlcpy(cmdline, early_ptr(mbi->cmdline), sizeof(cmdline));
-    parse_cmdline(cmdline);
+    parse_cmdline();
     read_memory_map(mbi);
     paddr_t handover = handover_end(mbi);
 
@@ -177,6 +212,7 @@ NORETURN void kernel_main(uint32_t magic, uint32_t mbi_paddr)
     bootinfo_fill_extra(&rootserver, arch_tsc_mhz());
     bootinfo_add_untypeds(&rootserver);
     print_banner(&rootserver);
+    run_selftest();
 
     arch_timer_start(CONFIG_TIMER_TICK_MS);
     sched_enqueue(rootserver.tcb);

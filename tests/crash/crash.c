@@ -45,6 +45,11 @@ static void crash(const char *what)
     } else if (strcmp(what, "div0") == 0) {
         __asm__ volatile("xorl %%ecx, %%ecx; movl $1, %%eax; cltd; idivl %%ecx"
                          ::: "rax", "rcx", "rdx");
+    } else if (strcmp(what, "flags") == 0) {
+        /* Hostile RFLAGS into the kernel: NT, DF and AC set, then a syscall
+         * that ends in a fault, so the kernel leaves through iretq. */
+        __asm__ volatile("pushfq; orq $0x44400, (%%rsp); popfq" ::: "memory", "cc");
+        arca_syscall_raw(12345, 0, 0, 0, 0, 0, 0);
     } else if (strcmp(what, "recv") == 0) {
         seL4_Word badge;
         seL4_Recv(seL4_CapInitThreadTCB, &badge);

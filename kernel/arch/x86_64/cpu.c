@@ -63,7 +63,13 @@ static void enable_syscall(void)
     /* sysret base 0x2B: CS = 0x3B, SS = 0x33 (syscalls.md §3.2). */
     wrmsr(MSR_STAR, ((uint64_t)SEL_USER_CS << 48) | ((uint64_t)SEL_KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | BIT(10) /* DF */ | BIT(18) /* AC */);
+    /*
+     * Flags user level controls that must not leak into the kernel: IF and
+     * TF (as seL4), DF (C code assumes it clear), AC (would switch SMAP
+     * off), NT (iretq with NT set raises #GP in the kernel: a user could
+     * otherwise panic it by setting NT before a syscall).
+     */
+    wrmsr(MSR_FMASK, RFLAGS_IF | RFLAGS_TF | RFLAGS_DF | RFLAGS_AC | RFLAGS_NT);
 }
 
 void arch_init_cpu(void)

@@ -15,6 +15,7 @@
 #include <arch/layout.h>
 #include <arch/machine.h>
 #include <arch/descriptors.h>
+#include <arch/context.h>
 
 struct PACKED tss64 {
     uint32_t reserved0;
@@ -45,6 +46,9 @@ static uint64_t gdt[9] ALIGNED(16);
 static struct tss64 tss ALIGNED(16);
 static struct idt_gate idt[256] ALIGNED(16);
 static uint8_t emergency_stack[8192] ALIGNED(16);
+/* Where IST1 points until the first thread runs: a kernel exception during
+ * boot needs a frame to land in, or it would become a double fault. */
+static word_t boot_trap_frame[FR_COUNT] ALIGNED(16);
 
 extern char trap_stubs_start[];
 #define TRAP_STUB_SIZE 16
@@ -104,6 +108,8 @@ void descriptors_init(void)
 
     /* No I/O bitmap: user port access always faults (boot.md §10). */
     tss.iomap_base = sizeof(tss);
+    tss.ist[0] = (uint64_t)&boot_trap_frame[FR_COUNT];
+    tss.rsp[0] = tss.ist[0];
     tss.ist[1] = (uint64_t)(emergency_stack + sizeof(emergency_stack));
 
     for (unsigned v = 0; v < 256; v++)

@@ -32,6 +32,9 @@
 
 #define RFLAGS_IF           BIT(9)
 #define RFLAGS_TF           BIT(8)
+#define RFLAGS_DF           BIT(10)
+#define RFLAGS_NT           BIT(14)
+#define RFLAGS_AC           BIT(18)
 
 static inline void outb(uint16_t port, uint8_t v)
 {
