@@ -10,6 +10,7 @@
 #include "fault.h"
 #include "cspace.h"
 #include "debug.h"
+#include "invocation.h"
 #include "printf.h"
 #include <sel4/syscall.h>
 #include <sel4/constants.h>
@@ -20,20 +21,6 @@
 static word_t reg(const tcb_t *t, unsigned fr)
 {
     return arch_get_reg(&t->ctx, fr);
-}
-
-/*
- * A kernel reply carrying an error: label = error code, badge 0, and the
- * error's message registers (invocations.md §1.3). Only register MRs are
- * needed so far.
- */
-static void set_reply_error(tcb_t *t, seL4_Error err, unsigned nmrs, word_t mr0)
-{
-    seL4_MessageInfo_t info = seL4_MessageInfo_new((seL4_Word)err, 0, 0, nmrs);
-    arch_set_reg(&t->ctx, FR_RSI, info.words[0]);
-    arch_set_reg(&t->ctx, FR_RDI, 0);
-    if (nmrs > 0)
-        arch_set_reg(&t->ctx, FR_R10, mr0);
 }
 
 static void raise_cap_fault(tcb_t *t, word_t cptr, bool in_recv, const lookup_fault_t *lf)
@@ -52,12 +39,47 @@ void handle_unknown_syscall(tcb_t *t, word_t number)
     handle_fault(t, &f);
 }
 
+/* The message length as the kernel uses it (syscalls.md §5, §6.2). */
+static unsigned message_length(seL4_MessageInfo_t info, const word_t *buffer)
+{
+    unsigned length = (unsigned)seL4_MessageInfo_get_length(info);
+    if (length > seL4_MsgMaxLength)
+        length = seL4_MsgMaxLength;
+    if (buffer == NULL && length > seL4_FastMessageRegisters)
+        length = seL4_FastMessageRegisters;
+    return length;
+}
+
 /*
- * Send, NBSend and Call: look up the invoked cap, then invoke the object.
- * Invoking an empty slot is InvalidCapability (cap index 0), as in seL4.
- * No object type has invocations yet (they arrive with the capability,
- * thread and memory issues), so a Call that finds a cap gets
- * IllegalOperation back. Send never gets a reply: its errors are dropped.
+ * Looks up the extra caps named in the IPC buffer (none without a buffer).
+ * Returns false and sets bad_cptr and fault if one fails to resolve.
+ */
+static bool lookup_extra_caps(tcb_t *t, seL4_MessageInfo_t info, const word_t *buffer,
+                              invocation_t *inv, word_t *bad_cptr, lookup_fault_t *fault)
+{
+    inv->num_extra = 0;
+    if (buffer == NULL)
+        return true;
+    unsigned n = (unsigned)seL4_MessageInfo_get_extraCaps(info);
+    for (unsigned i = 0; i < n && i < MAX_EXTRA_CAPS; i++) {
+        word_t cptr = buffer[IPC_BUFFER_CAPS_WORD + i];
+        lookup_result_t r = cspace_lookup_slot(t->slots[TCB_SLOT_CSPACE].cap, cptr);
+        if (r.slot == NULL) {
+            *bad_cptr = cptr;
+            *fault = r.fault;
+            return false;
+        }
+        inv->extra[inv->num_extra++] = r.slot;
+    }
+    return true;
+}
+
+/*
+ * Send, NBSend and Call: look up the invoked cap and the extra caps, then
+ * invoke the object. A lookup failure is a CapFault for Send and Call and
+ * silently ends an NBSend (syscalls.md §8). Endpoints, notifications and
+ * reply caps carry messages (the IPC issue); every other cap is an
+ * invocation of the kernel object.
  */
 static void handle_send(tcb_t *t, bool blocking, bool is_call)
 {
@@ -68,12 +90,21 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
             raise_cap_fault(t, cptr, false, &r.fault);
         return;
     }
-    if (!is_call)
+    seL4_MessageInfo_t info = { { reg(t, FR_RSI) } };
+    const word_t *buffer = thread_ipc_buffer(t, false);
+    invocation_t inv = {
+        .caller = t, .slot = r.slot, .cap = r.slot->cap,
+        .label = seL4_MessageInfo_get_label(info),
+        .length = message_length(info, buffer), .buffer = buffer, .is_call = is_call,
+    };
+    word_t bad_cptr;
+    lookup_fault_t fault;
+    if (!lookup_extra_caps(t, info, buffer, &inv, &bad_cptr, &fault)) {
+        if (blocking)
+            raise_cap_fault(t, bad_cptr, false, &fault);
         return;
-    if (cap_get_type(r.slot->cap) == CAP_NULL)
-        set_reply_error(t, seL4_InvalidCapability, 1, 0);
-    else
-        set_reply_error(t, seL4_IllegalOperation, 0, 0);
+    }
+    perform_invocation(&inv);
 }
 
 /*

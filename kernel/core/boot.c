@@ -12,6 +12,7 @@
 #include "panic.h"
 #include "printf.h"
 #include "kstring.h"
+#include "invocation.h"
 
 struct boot_state boot;
 static struct rootserver rootserver;
@@ -56,6 +57,9 @@ static void parse_cmdline(void)
         sched_idle_exit_ticks = ticks;
     }
     cmdline_option("selftest", selftest, sizeof(selftest));
+    /* Failed-invocation diagnostics are on unless print_errors=0. */
+    if (cmdline_option("print_errors", v, sizeof(v)))
+        invocation_print_errors = v[0] != '0';
 }
 
 /*

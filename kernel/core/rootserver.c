@@ -8,9 +8,12 @@
 #include "panic.h"
 #include "printf.h"
 #include "kstring.h"
+#include "cdt.h"
+#include "asid.h"
 
 #define PAGE_SIZE       4096UL
 #define ROOT_PRIORITY   255
+#define ROOT_ASID       1               /* from ASID pool 0 (boot.md §4) */
 
 static paddr_t alloc_zeroed(word_t size, word_t align, const char *what)
 {
@@ -21,9 +24,10 @@ static paddr_t alloc_zeroed(word_t size, word_t align, const char *what)
     return pa;
 }
 
+/* Boot caps are all originals: roots of the derivation tree. */
 static void put_cap(struct rootserver *rs, word_t slot, cap_t cap)
 {
-    rs->cnode[slot].cap = cap;
+    cdt_insert_root(&rs->cnode[slot], cap);
 }
 
 static word_t append_cap(struct rootserver *rs, cap_t cap)
@@ -49,7 +53,8 @@ static seL4_SlotRegion create_page_tables(struct rootserver *rs, vaddr_t start, 
             paddr_t table = alloc_zeroed(PAGE_SIZE, PAGE_SIZE, "page table");
             if (!arch_vspace_install_table(rs->vspace, level, va, table))
                 panic("cannot install boot page table at %#lx", va);
-            append_cap(rs, cap_addr_new(table_cap_types[level], table));
+            append_cap(rs, cap_set_mapping(cap_addr_new(table_cap_types[level], table), va,
+                                           ROOT_ASID));
         }
     }
     region.end = rs->next_slot;
@@ -60,7 +65,7 @@ static cap_t map_frame(struct rootserver *rs, vaddr_t va, paddr_t pa, bool exec)
 {
     if (!arch_vspace_map_page(rs->vspace, va, pa, exec))
         panic("cannot map boot frame at %#lx", va);
-    return cap_frame_new(pa, 0, VM_RIGHTS_READ_WRITE, false, va);
+    return cap_frame_new(pa, 0, VM_RIGHTS_READ_WRITE, false, va, ROOT_ASID);
 }
 
 static seL4_SlotRegion map_frames(struct rootserver *rs, vaddr_t va, paddr_t pa, word_t size,
@@ -81,8 +86,7 @@ static word_t extra_region_size(word_t len)
     return size;
 }
 
-static void init_root_tcb(struct rootserver *rs, vaddr_t entry, cap_t cnode_cap,
-                          cap_t vspace_cap, cap_t ipc_cap)
+static void init_root_tcb(struct rootserver *rs, vaddr_t entry)
 {
     tcb_t *t = rs->tcb;
     arch_init_user_context(&t->ctx, entry, rs->bootinfo_vaddr);
@@ -91,9 +95,14 @@ static void init_root_tcb(struct rootserver *rs, vaddr_t entry, cap_t cnode_cap,
     t->domain = 0;
     t->timeslice = CONFIG_TIME_SLICE;
     t->ipc_buffer_vaddr = rs->ipc_buffer;
-    t->slots[TCB_SLOT_CSPACE].cap = cnode_cap;
-    t->slots[TCB_SLOT_VSPACE].cap = vspace_cap;
-    t->slots[TCB_SLOT_IPC_BUFFER].cap = ipc_cap;
+    /* The TCB holds derived copies of its CSpace, VSpace and buffer caps. */
+    cte_t *cnode = rs->cnode;
+    cdt_insert_derived(&cnode[seL4_CapInitThreadCNode], &t->slots[TCB_SLOT_CSPACE],
+                       cnode[seL4_CapInitThreadCNode].cap);
+    cdt_insert_derived(&cnode[seL4_CapInitThreadVSpace], &t->slots[TCB_SLOT_VSPACE],
+                       cnode[seL4_CapInitThreadVSpace].cap);
+    cdt_insert_derived(&cnode[seL4_CapInitThreadIPCBuffer], &t->slots[TCB_SLOT_IPC_BUFFER],
+                       cnode[seL4_CapInitThreadIPCBuffer].cap);
     thread_set_name(t, "rootserver");
     thread_set_state(t, THREAD_RUNNING);
 }
@@ -135,25 +144,26 @@ bool rootserver_create(struct rootserver *rs)
      * CPtr k name slot k at depth 64. */
     cap_t cnode_cap = cap_cnode_new(rs->cnode_paddr, CONFIG_ROOT_CNODE_SIZE_BITS,
                                     64 - CONFIG_ROOT_CNODE_SIZE_BITS, 0);
-    cap_t vspace_cap = cap_pml4_new(rs->vspace);
+    cap_t vspace_cap = cap_pml4_new(rs->vspace, ROOT_ASID);
     put_cap(rs, seL4_CapInitThreadTCB, cap_thread_new(rs->tcb));
     put_cap(rs, seL4_CapInitThreadCNode, cnode_cap);
     put_cap(rs, seL4_CapInitThreadVSpace, vspace_cap);
     put_cap(rs, seL4_CapIRQControl, cap_simple_new(CAP_IRQ_CONTROL));
     put_cap(rs, seL4_CapASIDControl, cap_simple_new(CAP_ASID_CONTROL));
-    put_cap(rs, seL4_CapInitThreadASIDPool, cap_addr_new(CAP_ASID_POOL, asid_pool));
+    put_cap(rs, seL4_CapInitThreadASIDPool, cap_asid_pool_new(asid_pool, 0));
     put_cap(rs, seL4_CapIOPortControl, cap_simple_new(CAP_IO_PORT_CONTROL));
     put_cap(rs, seL4_CapDomain, cap_simple_new(CAP_DOMAIN));
     rs->next_slot = seL4_NumInitialCaps;
 
     seL4_BootInfo *bi = rs->bootinfo;
     bi->userImagePaging = create_page_tables(rs, img.start, vspace_end);
-    cap_t ipc_cap = map_frame(rs, rs->ipc_buffer, ipc_pa, false);
-    put_cap(rs, seL4_CapInitThreadIPCBuffer, ipc_cap);
+    put_cap(rs, seL4_CapInitThreadIPCBuffer, map_frame(rs, rs->ipc_buffer, ipc_pa, false));
     put_cap(rs, seL4_CapBootInfoFrame, map_frame(rs, rs->bootinfo_vaddr, bi_pa, false));
     bi->extraBIPages = map_frames(rs, rs->extra_vaddr, extra_pa, rs->extra_size, false);
     bi->userImageFrames = map_frames(rs, img.start, image_pa, img.end - img.start, true);
 
-    init_root_tcb(rs, img.entry, cnode_cap, vspace_cap, ipc_cap);
+    asid_pool_install(0, asid_pool);
+    asid_assign(ROOT_ASID, rs->vspace);
+    init_root_tcb(rs, img.entry);
     return true;
 }

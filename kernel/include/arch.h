@@ -55,6 +55,17 @@ unsigned arch_table_span_bits(unsigned level);   /* 39, 30, 21 */
 bool arch_vspace_install_table(paddr_t root, unsigned level, vaddr_t va, paddr_t table);
 /* Maps a 4 KiB user page RW (and X if exec); all tables must exist. */
 bool arch_vspace_map_page(paddr_t root, vaddr_t va, paddr_t pa, bool exec);
+/*
+ * Entry levels: 0 = PML4 entry (a PDPT), 1 = PDPT entry (PD or 1 GiB frame),
+ * 2 = PD entry (PT or 2 MiB frame), 3 = PT entry (4 KiB frame).
+ */
+#define ARCH_LEVEL_OF_FRAME(bits) ((bits) == 30 ? 1u : (bits) == 21 ? 2u : 3u)
+/* Clears the entry for va at level if it still points at target; flushes the TLB. */
+void arch_vspace_unmap(paddr_t root, unsigned level, vaddr_t va, paddr_t target);
+/* A VSpace is being destroyed: stop using it if it is loaded. */
+void arch_vspace_forget(paddr_t root);
+/* A thread is being destroyed: drop any per-CPU reference to it. */
+void arch_forget_thread(const struct tcb *t);
 
 /* Time. */
 uint64_t arch_read_cycle_counter(void);

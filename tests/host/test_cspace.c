@@ -156,7 +156,7 @@ HOST_TEST(CSPACE_0007)
     CHECK_SLOT(cspace_lookup_slot(root, 0x5123456789ABCDEFUL), &cn_a[5], 60);
     CHECK_SLOT(cspace_lookup_slot(root, 0x6000000000000000UL), &cn_a[6], 60);
     CHECK_EQ(cap_get_type(cn_a[6].cap), CAP_NULL);
-    cn_b[9].cap = cap_frame_new(0x200000, 0, VM_RIGHTS_READ_WRITE, false, 0);
+    cn_b[9].cap = cap_frame_new(0x200000, 0, VM_RIGHTS_READ_WRITE, false, 0, 0);
     CHECK_SLOT(cspace_lookup_slot(root, 0x3A9FFFFFFFFFFFFFUL), &cn_b[9], 52);
     /* At an explicit depth the same holds. */
     CHECK_SLOT(cspace_resolve(root, 0x3A9F, 16), &cn_b[9], 4);

@@ -93,7 +93,7 @@ static void load_tls_bases(const arch_context_t *ctx)
     }
 }
 
-void arch_forget_thread(const tcb_t *t)
+void arch_forget_thread(const struct tcb *t)
 {
     if (fpu_owner == t)
         fpu_owner = NULL;

@@ -183,3 +183,32 @@ bool arch_vspace_map_page(paddr_t root, vaddr_t va, paddr_t pa, bool exec)
     table[index_at(va, 0)] = pa | PTE_P | PTE_W | PTE_U | (exec ? 0 : nx_bit());
     return true;
 }
+
+void arch_vspace_unmap(paddr_t root, unsigned level, vaddr_t va, paddr_t target)
+{
+    if (va >= USER_TOP || level > 3)
+        return;
+    pte_t *table = paddr_to_kptr(root);
+    for (unsigned l = 0; l < level; l++) {
+        pte_t e = table[index_at(va, 3 - l)];
+        if (!(e & PTE_P) || (e & PTE_PS))
+            return;                     /* the path no longer leads there */
+        table = paddr_to_kptr(e & PTE_ADDR);
+    }
+    pte_t *entry = &table[index_at(va, 3 - level)];
+    if (!(*entry & PTE_P) || (*entry & PTE_ADDR) != target)
+        return;
+    *entry = 0;
+    if (read_cr3() == root) {
+        if (level == 3)
+            invlpg(va);
+        else
+            write_cr3(root);            /* a whole subtree went: flush all */
+    }
+}
+
+void arch_vspace_forget(paddr_t root)
+{
+    if (read_cr3() == root)
+        write_cr3(paging_kernel_root());
+}

@@ -1,0 +1,68 @@
+/*
+ * The capability derivation tree (CDT).
+ *
+ * As in seL4, the tree is kept as a doubly linked list through the slots
+ * themselves, in depth-first order: a cap's descendants follow it
+ * contiguously. Parenthood is not stored; it is decided by cdt_is_parent_of
+ * from adjacency, the "revocable" bit of the would-be parent and the two
+ * caps' objects. Insert and remove are O(1), and copies of one object are
+ * always adjacent, which makes "is this the last cap to the object" O(1).
+ *
+ * The node (cte_t.mdb) holds prev and next slot pointers; the low bits of
+ * next carry the flags (slots are at least 8-byte aligned).
+ */
+#ifndef CDT_H
+#define CDT_H
+
+#include "cap.h"
+
+#define MDB_REVOCABLE       BIT(0)  /* may have children (an "original" cap) */
+#define MDB_FIRST_BADGED    BIT(1)  /* first cap of a newly badged lineage */
+#define MDB_FLAGS           (MDB_REVOCABLE | MDB_FIRST_BADGED)
+
+static inline cte_t *cdt_next(const cte_t *s)
+{
+    return (cte_t *)(s->mdb.next & ~MDB_FLAGS);
+}
+
+static inline cte_t *cdt_prev(const cte_t *s)
+{
+    return (cte_t *)s->mdb.prev;
+}
+
+static inline bool cdt_revocable(const cte_t *s)
+{
+    return (s->mdb.next & MDB_REVOCABLE) != 0;
+}
+
+static inline bool cdt_first_badged(const cte_t *s)
+{
+    return (s->mdb.next & MDB_FIRST_BADGED) != 0;
+}
+
+/* Puts cap into the empty slot dest as a tree root (boot caps). */
+void cdt_insert_root(cte_t *dest, cap_t cap);
+/*
+ * Puts new_cap into the empty slot dest, derived from the cap in src: dest
+ * follows src in the list, so it becomes src's child if src can have
+ * children of this kind (cdt_is_parent_of) and its sibling otherwise.
+ */
+void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t new_cap);
+/* Inserts an object created from the untyped in parent (always a child). */
+void cdt_insert_child(cte_t *parent, cte_t *dest, cap_t new_cap);
+/* Moves the cap in src (replaced by new_cap) to the empty dest, keeping its place. */
+void cdt_move(cte_t *src, cte_t *dest, cap_t new_cap);
+/* Exchanges the caps of a and b (each replaced as given), keeping both places. */
+void cdt_swap(cte_t *a, cap_t new_a, cte_t *b, cap_t new_b);
+/* Unlinks the slot from the tree and empties it (no finalisation). */
+void cdt_remove(cte_t *slot);
+
+bool cdt_is_parent_of(const cte_t *parent, const cte_t *child);
+bool cdt_has_children(const cte_t *slot);
+/* True if no other slot holds a cap to the same object. */
+bool cdt_is_final(const cte_t *slot);
+
+/* seL4's isCapRevocable: does a cap derived from src this way start a lineage? */
+bool cap_is_revocable(cap_t new_cap, cap_t src);
+
+#endif

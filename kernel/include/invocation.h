@@ -1,0 +1,76 @@
+/*
+ * Invocations: a Send/NBSend/Call on a cap that names a kernel object.
+ *
+ * The syscall layer gathers everything an invocation may read into one
+ * invocation_t (the invoked slot and cap, label, message length, message
+ * registers and the extra caps, already looked up), then hands it to the
+ * object's decode function. Decode validates everything and either fails
+ * with a syscall_error_t (changing nothing) or performs the operation,
+ * which can then no longer fail.
+ */
+#ifndef INVOCATION_H
+#define INVOCATION_H
+
+#include "thread.h"
+#include "cspace.h"
+#include <sel4/constants.h>
+#include <sel4/invocation.h>
+
+#define MAX_EXTRA_CAPS  3
+
+typedef struct invocation {
+    tcb_t *caller;
+    cte_t *slot;                /* the invoked cap's slot */
+    cap_t cap;
+    word_t label;
+    unsigned length;            /* message length, clipped (syscalls.md §6.2) */
+    const word_t *buffer;       /* caller's IPC buffer, NULL if none */
+    unsigned num_extra;         /* extra caps successfully looked up */
+    cte_t *extra[MAX_EXTRA_CAPS];
+    bool is_call;
+    /* Reply data for invocations that return values (label 0). */
+    unsigned reply_length;
+    word_t reply[8];
+} invocation_t;
+
+/* An error to report: seL4's code plus its message registers. */
+typedef struct syscall_error {
+    seL4_Error type;
+    unsigned num_mrs;
+    word_t mrs[5];
+    const char *reason;         /* for the debug diagnostic line */
+} syscall_error_t;
+
+word_t inv_mr(const invocation_t *inv, unsigned i);
+
+/* Result helpers; each returns false so decode functions can "return err_...". */
+bool err_simple(syscall_error_t *e, seL4_Error type, const char *reason);
+bool err_invalid_argument(syscall_error_t *e, word_t index, const char *reason);
+bool err_invalid_capability(syscall_error_t *e, word_t index, const char *reason);
+bool err_range(syscall_error_t *e, word_t min, word_t max, const char *reason);
+bool err_failed_lookup(syscall_error_t *e, bool source, const lookup_fault_t *lf,
+                       const char *reason);
+bool err_not_enough_memory(syscall_error_t *e, word_t available);
+
+/*
+ * The CNode-operation lookup (capabilities.md §1): root must be a CNode cap,
+ * depth 1..64, the whole depth must be consumed. On failure fills e.
+ */
+cte_t *lookup_target_slot(cap_t root, word_t index, word_t depth, bool source,
+                          syscall_error_t *e);
+
+/* IPC buffer word index of caps_or_badges[0] (syscalls.md §6.1). */
+#define IPC_BUFFER_CAPS_WORD 122
+
+/* Decodes and performs; for Call writes the reply into the caller's registers. */
+void perform_invocation(invocation_t *inv);
+
+/* Object decoders: return true on success (performed), false with e set. */
+bool decode_cnode_invocation(invocation_t *inv, syscall_error_t *e);
+bool decode_untyped_invocation(invocation_t *inv, syscall_error_t *e);
+
+/* Debug: print failed invocations (kernel command line print_errors=0|1). */
+extern bool invocation_print_errors;
+const char *invocation_label_name(word_t label);
+
+#endif

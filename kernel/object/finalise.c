@@ -1,0 +1,64 @@
+/*
+ * What happens to an object when its last cap is deleted (capabilities.md
+ * §10). Objects that hold caps have already been emptied by cte_delete.
+ * Every object type's clean-up is here, so new object types plug in at one
+ * place.
+ */
+#include "delete.h"
+#include "thread.h"
+#include "sched.h"
+#include "asid.h"
+#include "arch.h"
+
+static void finalise_thread(tcb_t *t)
+{
+    /* IPC queues and bound notifications arrive with the IPC issue. */
+    thread_set_state(t, THREAD_INACTIVE);
+    arch_forget_thread(t);
+}
+
+static void finalise_mapping(cap_t cap, unsigned level)
+{
+    unsigned asid = cap_mapped_asid(cap);
+    if (asid == 0)
+        return;
+    paddr_t root = asid_lookup(asid);
+    if (root != 0)
+        arch_vspace_unmap(root, level, cap_mapped_addr(cap), cap_object_paddr(cap));
+}
+
+void object_finalise(cap_t cap)
+{
+    switch (cap_get_type(cap)) {
+    case CAP_THREAD:
+        finalise_thread(cap_thread_tcb(cap));
+        break;
+    case CAP_FRAME:
+        finalise_mapping(cap, ARCH_LEVEL_OF_FRAME(cap_frame_size_bits(cap)));
+        break;
+    case CAP_PDPT:
+        finalise_mapping(cap, 0);
+        break;
+    case CAP_PAGE_DIRECTORY:
+        finalise_mapping(cap, 1);
+        break;
+    case CAP_PAGE_TABLE:
+        finalise_mapping(cap, 2);
+        break;
+    case CAP_PML4:
+        if (cap_asid(cap) != 0)
+            asid_release(cap_asid(cap), cap_object_paddr(cap));
+        arch_vspace_forget(cap_object_paddr(cap));
+        break;
+    case CAP_ASID_POOL:
+        asid_pool_remove(cap_object_paddr(cap));
+        break;
+    default:
+        /*
+         * Untyped, CNode (already emptied), endpoint and notification (no
+         * queues can exist before the IPC issue), reply, control caps:
+         * nothing further to undo.
+         */
+        break;
+    }
+}
