@@ -18,4 +18,6 @@
 #include <sel4/bootinfo.h>
 #include <sel4/faults.h>
 #include <sel4/syscalls.h>
+#include <sel4/invocation.h>
+#include <sel4/client.h>
 #include <sel4/arca.h>

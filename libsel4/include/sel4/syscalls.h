@@ -24,10 +24,17 @@
 #include <sel4/config.h>
 #include <sel4/types.h>
 
+/*
+ * The instructions around which every stub is built.  A hosted test may
+ * define this before including libsel4 to call a stand-in for the kernel
+ * instead of executing `syscall` (libsel4/test/client_host_check.c).
+ */
+#ifndef ARCA_X64_SYSCALL_INSNS
 #define ARCA_X64_SYSCALL_INSNS  \
     "movq %%rsp, %%rbx\n\t"     \
     "syscall\n\t"               \
     "movq %%rbx, %%rsp"
+#endif
 
 /* ------------------------------------------------------------------------
  * Register-shape helpers
