@@ -3,10 +3,16 @@
 
 void *memset(void *dst, int c, size_t n)
 {
-    /* rep stosb is fast on every CPU we target and cannot be turned back
-     * into a call to memset by the compiler. */
+    /*
+     * rep stos cannot be turned back into a call to memset by the compiler.
+     * Whole words first: untyped resets clear up to gigabytes, and an
+     * emulator runs one iteration per element.
+     */
     void *d = dst;
-    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    uint64_t pattern = (uint8_t)c * 0x0101010101010101UL;
+    size_t words = n / 8, bytes = n % 8;
+    __asm__ volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(pattern) : "memory");
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(bytes) : "a"(c) : "memory");
     return dst;
 }
 
