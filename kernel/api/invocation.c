@@ -4,6 +4,7 @@
  */
 #include "invocation.h"
 #include "printf.h"
+#include "ipc.h"
 #include <sel4/messageinfo.h>
 
 bool invocation_print_errors = true;
@@ -148,9 +149,39 @@ static void write_reply(invocation_t *inv, word_t label, unsigned n, const word_
     arch_set_reg(&t->ctx, FR_RDI, 0);
 }
 
+/*
+ * Endpoints, notifications and reply caps carry messages rather than
+ * invocations; they need Write (a master reply cap cannot be used).
+ */
+static bool send_message(invocation_t *inv, syscall_error_t *e)
+{
+    cap_t cap = inv->cap;
+    switch (cap_get_type(cap)) {
+    case CAP_ENDPOINT:
+        if (!(cap_ipc_rights(cap) & RIGHT_WRITE))
+            return err_invalid_capability(e, 0, "the endpoint cap lacks Write");
+        ipc_send(inv->caller, cap, inv->blocking, inv->is_call);
+        return true;
+    case CAP_NOTIFICATION:
+        if (!(cap_ipc_rights(cap) & RIGHT_WRITE))
+            return err_invalid_capability(e, 0, "the notification cap lacks Write");
+        ntfn_signal(cap_ipc_paddr(cap), cap_ipc_badge(cap));
+        return true;
+    default:
+        if (cap_reply_is_master(cap))
+            return err_invalid_capability(e, 0, "a master reply cap cannot be invoked");
+        ipc_reply(inv->caller, inv->slot);
+        return true;
+    }
+}
+
 static bool decode(invocation_t *inv, syscall_error_t *e)
 {
     switch (cap_get_type(inv->cap)) {
+    case CAP_ENDPOINT:
+    case CAP_NOTIFICATION:
+    case CAP_REPLY:
+        return send_message(inv, e);
     case CAP_NULL:
     case CAP_ZOMBIE:
         return err_invalid_capability(e, 0, "the invoked slot holds no cap");
@@ -158,6 +189,10 @@ static bool decode(invocation_t *inv, syscall_error_t *e)
         return decode_cnode_invocation(inv, e);
     case CAP_UNTYPED:
         return decode_untyped_invocation(inv, e);
+    case CAP_THREAD:
+        return decode_tcb_invocation(inv, e);
+    case CAP_DOMAIN:
+        return decode_domain_invocation(inv, e);
     default:
         return err_simple(e, seL4_IllegalOperation,
                           "invocations on this object type are not implemented yet");
@@ -168,7 +203,8 @@ void perform_invocation(invocation_t *inv)
 {
     syscall_error_t e;
     if (decode(inv, &e)) {
-        if (inv->is_call)
+        /* A caller that stopped (e.g. suspended itself) gets no reply. */
+        if (inv->is_call && inv->caller->state == THREAD_RUNNING)
             write_reply(inv, 0, inv->reply_length, inv->reply);
         return;
     }

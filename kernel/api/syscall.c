@@ -11,6 +11,8 @@
 #include "cspace.h"
 #include "debug.h"
 #include "invocation.h"
+#include "ipc.h"
+#include "delete.h"
 #include "printf.h"
 #include <sel4/syscall.h>
 #include <sel4/constants.h>
@@ -96,6 +98,7 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
         .caller = t, .slot = r.slot, .cap = r.slot->cap,
         .label = seL4_MessageInfo_get_label(info),
         .length = message_length(info, buffer), .buffer = buffer, .is_call = is_call,
+        .blocking = blocking,
     };
     word_t bad_cptr;
     lookup_fault_t fault;
@@ -107,18 +110,60 @@ static void handle_send(tcb_t *t, bool blocking, bool is_call)
     perform_invocation(&inv);
 }
 
+/* Recv on a cap that cannot receive: seL4's MissingCapability, 0 bits left. */
+static void unsuitable_for_recv(tcb_t *t, word_t cptr)
+{
+    lookup_fault_t lf = { .type = LOOKUP_MISSING_CAPABILITY, .bits_left = 0 };
+    raise_cap_fault(t, cptr, true, &lf);
+}
+
 /*
- * Recv and NBRecv: the cap must be an endpoint or notification with Read.
- * None exist yet, so every Recv ends in a CapFault as seL4 reports a
- * non-IPC cap: MissingCapability with 0 bits left (syscalls.md §8).
+ * Recv and NBRecv (syscalls.md §8): an endpoint or notification cap with
+ * Read; a notification bound to another thread cannot be waited on.
  */
-static void handle_recv(tcb_t *t)
+static void handle_recv(tcb_t *t, bool blocking)
 {
     word_t cptr = reg(t, FR_RDI);
     lookup_result_t r = cspace_lookup_slot(t->slots[TCB_SLOT_CSPACE].cap, cptr);
-    if (r.slot != NULL)
-        r.fault = (lookup_fault_t){ .type = LOOKUP_MISSING_CAPABILITY, .bits_left = 0 };
-    raise_cap_fault(t, cptr, true, &r.fault);
+    if (r.slot == NULL) {
+        raise_cap_fault(t, cptr, true, &r.fault);
+        return;
+    }
+    cap_t cap = r.slot->cap;
+    bool readable = (cap_ipc_rights(cap) & RIGHT_READ) != 0;
+    switch (cap_get_type(cap)) {
+    case CAP_ENDPOINT:
+        if (!readable) {
+            unsuitable_for_recv(t, cptr);
+            return;
+        }
+        /* An unsaved reply cap does not survive the next Recv. */
+        cte_delete(&t->slots[TCB_SLOT_CALLER]);
+        if (ntfn_take_bound_signal(t))
+            return;
+        ipc_receive(t, cap, blocking);
+        return;
+    case CAP_NOTIFICATION: {
+        paddr_t bound = ntfn_bound(ntfn_ptr(cap_ipc_paddr(cap)));
+        if (!readable || (bound != 0 && bound != kptr_to_paddr(t))) {
+            unsuitable_for_recv(t, cptr);
+            return;
+        }
+        ntfn_wait(t, cap_ipc_paddr(cap), blocking);
+        return;
+    }
+    default:
+        unsuitable_for_recv(t, cptr);
+        return;
+    }
+}
+
+/* Reply through the caller slot; an empty slot means nothing happens. */
+static void handle_reply(tcb_t *t)
+{
+    cte_t *slot = &t->slots[TCB_SLOT_CALLER];
+    if (cap_get_type(slot->cap) == CAP_REPLY)
+        ipc_reply(t, slot);
 }
 
 static void handle_ipc_syscall(tcb_t *t, sword_t number)
@@ -134,14 +179,17 @@ static void handle_ipc_syscall(tcb_t *t, sword_t number)
         handle_send(t, false, false);
         break;
     case seL4_SysRecv:
+        handle_recv(t, true);
+        break;
     case seL4_SysNBRecv:
-        handle_recv(t);
+        handle_recv(t, false);
         break;
     case seL4_SysReply:
-        /* No reply caps exist yet: an empty reply slot means do nothing. */
+        handle_reply(t);
         break;
     case seL4_SysReplyRecv:
-        handle_recv(t);
+        handle_reply(t);
+        handle_recv(t, true);
         break;
     case seL4_SysYield:
         sched_yield();

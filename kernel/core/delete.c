@@ -18,16 +18,6 @@ static void make_zombie(cte_t *slot, cap_t cap, cte_t *parent)
     slot->mdb.next = 0;
 }
 
-/* A zombie has emptied its object: now destroy the object itself. */
-static void finish_zombie(cap_t zombie)
-{
-    if (cap_zombie_is_tcb(zombie)) {
-        uint8_t *slots = paddr_to_kptr(zombie.w1);
-        object_finalise(cap_thread_new(slots - offsetof(tcb_t, slots)));
-    }
-    /* A CNode has no state beyond its slots. */
-}
-
 /* Deletes the cap in slot; true if its object now needs emptying (zombie). */
 static bool delete_one(cte_t *slot, cte_t *parent)
 {
@@ -36,12 +26,15 @@ static bool delete_one(cte_t *slot, cte_t *parent)
     cdt_remove(slot);
     if (!final)
         return false;                   /* other caps keep the object alive */
+    /*
+     * Finalise first: a TCB must stop (leave IPC queues, drop the reply cap
+     * to it) before its slots are emptied; a CNode has nothing to undo.
+     */
+    object_finalise(cap);
     cte_t *contents;
     word_t count;
-    if (!cap_has_slots(cap, &contents, &count)) {
-        object_finalise(cap);
+    if (!cap_has_slots(cap, &contents, &count))
         return false;
-    }
     make_zombie(slot, cap, parent);
     return true;
 }
@@ -60,7 +53,6 @@ void cte_delete(cte_t *top)
         if (left == 0) {
             /* Emptied: destroy the object, continue with the parent zombie. */
             cte_t *parent = (cte_t *)cur->mdb.prev;
-            finish_zombie(z);
             cur->cap = cap_null();
             cur->mdb = (mdb_node_t){ 0, 0 };
             if (parent == NULL)

@@ -68,5 +68,5 @@ void handle_fault(tcb_t *t, const fault_t *f)
     fault_describe(f, what, sizeof(what));
     kprintf("arca: thread '%s' (tcb %p): %s; no fault handler, thread suspended\n", t->name,
             (void *)t, what);
-    thread_suspend(t);
+    thread_set_state(t, THREAD_INACTIVE);
 }

@@ -104,6 +104,7 @@ static void init_root_tcb(struct rootserver *rs, vaddr_t entry)
     cdt_insert_derived(&cnode[seL4_CapInitThreadIPCBuffer], &t->slots[TCB_SLOT_IPC_BUFFER],
                        cnode[seL4_CapInitThreadIPCBuffer].cap);
     thread_set_name(t, "rootserver");
+    thread_init_slots(t);
     thread_set_state(t, THREAD_RUNNING);
 }
 

@@ -173,6 +173,22 @@ void sched_tick(void)
     sched_enqueue(cur);
 }
 
+/*
+ * seL4's possibleSwitchTo: a thread that became runnable goes to the head
+ * of its queue (so it runs next among equals, directly if it is the best
+ * choice), except that a thread of the same priority as a current thread
+ * that keeps running waits its turn at the tail.
+ */
+void sched_wake(tcb_t *t)
+{
+    tcb_t *cur = cur_thread;
+    bool cur_runs = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
+    if (cur_runs && t != cur && t->priority == cur->priority)
+        sched_enqueue(t);
+    else if (t != cur || !cur_runs)
+        sched_enqueue_head(t);
+}
+
 void sched_yield(void)
 {
     tcb_t *cur = cur_thread;
@@ -197,6 +213,11 @@ NORETURN void sched_exit_kernel(void)
     tcb_t *next = chosen;
     chosen = NULL;
     cur_thread = next;
+    /* A restarted thread re-executes the instruction at its restart address. */
+    if (next->state == THREAD_RESTART) {
+        arch_set_reg(&next->ctx, FR_RIP, arch_get_reg(&next->ctx, FR_FAULT_IP));
+        thread_set_state(next, THREAD_RUNNING);
+    }
     arch_return_to(next);
 }
 

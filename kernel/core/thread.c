@@ -2,6 +2,9 @@
 #include "thread.h"
 #include "sched.h"
 #include "kstring.h"
+#include "ipc.h"
+#include "cdt.h"
+#include "delete.h"
 
 static const char *const state_names[] = {
     [THREAD_INACTIVE] = "inactive",
@@ -38,17 +41,50 @@ void thread_set_name(tcb_t *t, const char *name)
     kstrlcpy(t->name, name, sizeof(t->name));
 }
 
+void thread_cancel_ipc(tcb_t *t)
+{
+    switch (t->state) {
+    case THREAD_BLOCKED_ON_SEND:
+    case THREAD_BLOCKED_ON_RECEIVE:
+        endpoint_remove_thread(t);
+        break;
+    case THREAD_BLOCKED_ON_NOTIFICATION:
+        ntfn_remove_thread(t);
+        break;
+    case THREAD_BLOCKED_ON_REPLY: {
+        /* The reply cap to this thread is a child of its master reply cap. */
+        cte_t *master = &t->slots[TCB_SLOT_REPLY];
+        cte_t *next = cdt_next(master);
+        if (next != NULL && cdt_is_parent_of(master, next))
+            cte_delete(next);
+        break;
+    }
+    default:
+        break;
+    }
+}
+
 void thread_suspend(tcb_t *t)
 {
+    thread_cancel_ipc(t);
+    /* A running thread continues after its current syscall when resumed. */
+    if (t->state == THREAD_RUNNING)
+        arch_set_reg(&t->ctx, FR_FAULT_IP, arch_get_reg(&t->ctx, FR_RIP));
     thread_set_state(t, THREAD_INACTIVE);
 }
 
-/* Makes a thread run again from its restart address (FaultIP). */
 void thread_restart(tcb_t *t)
 {
-    arch_set_reg(&t->ctx, FR_RIP, arch_get_reg(&t->ctx, FR_FAULT_IP));
+    if (t->state != THREAD_INACTIVE && !thread_is_blocked(t))
+        return;                         /* only stopped threads are restarted */
+    thread_cancel_ipc(t);
     thread_set_state(t, THREAD_RESTART);
-    sched_enqueue(t);
+    sched_wake(t);
+}
+
+void thread_init_slots(tcb_t *t)
+{
+    cdt_insert_root(&t->slots[TCB_SLOT_REPLY], cap_reply_new(t, true, true));
 }
 
 word_t *thread_ipc_buffer(const tcb_t *t, bool for_write)

@@ -28,6 +28,7 @@ typedef struct invocation {
     unsigned num_extra;         /* extra caps successfully looked up */
     cte_t *extra[MAX_EXTRA_CAPS];
     bool is_call;
+    bool blocking;              /* Send/Call, not NBSend */
     /* Reply data for invocations that return values (label 0). */
     unsigned reply_length;
     word_t reply[8];
@@ -65,9 +66,19 @@ cte_t *lookup_target_slot(cap_t root, word_t index, word_t depth, bool source,
 /* Decodes and performs; for Call writes the reply into the caller's registers. */
 void perform_invocation(invocation_t *inv);
 
+/*
+ * seL4's deriveCap (capabilities.md §7): the cap a Copy, Mint, cap transfer
+ * or TCB Configure stores. A null *out means "not derivable".
+ */
+bool cap_derive(cte_t *src, cap_t cap, cap_t *out, syscall_error_t *e);
+/* seL4's updateCapData (badge or guard); null if not allowed. */
+cap_t cap_update_data(bool preserve, word_t data, cap_t cap);
+
 /* Object decoders: return true on success (performed), false with e set. */
 bool decode_cnode_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_untyped_invocation(invocation_t *inv, syscall_error_t *e);
+bool decode_tcb_invocation(invocation_t *inv, syscall_error_t *e);
+bool decode_domain_invocation(invocation_t *inv, syscall_error_t *e);
 
 /* Debug: print failed invocations (kernel command line print_errors=0|1). */
 extern bool invocation_print_errors;

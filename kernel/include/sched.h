@@ -16,6 +16,8 @@ extern tcb_t idle_thread;
 void sched_init(void);
 void sched_enqueue(tcb_t *t);          /* at the tail of its priority */
 void sched_dequeue(tcb_t *t);
+/* A thread became runnable: seL4's possibleSwitchTo. */
+void sched_wake(tcb_t *t);
 /* Picks the thread to run next; the current thread if still best. */
 void sched_choose(void);
 /* Timer tick: charges the current thread and rotates on slice expiry. */

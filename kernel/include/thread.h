@@ -33,16 +33,33 @@ typedef enum thread_state {
 #define TCB_SLOT_CALLER     3
 #define TCB_SLOT_IPC_BUFFER 4   /* frame holding its IPC buffer */
 
+/* What a blocked thread is blocked on, and how (seL4's thread state fields). */
+typedef struct ipc_block {
+    paddr_t object;             /* endpoint or notification */
+    word_t badge;               /* sender's badge (BlockedOnSend) */
+    bool can_grant;             /* sender's/receiver's cap has Grant */
+    bool can_grant_reply;       /* sender's cap has GrantReply */
+    bool is_call;               /* BlockedOnSend by Call */
+} ipc_block_t;
+
+#define TCB_FLAG_FPU_DISABLED   BIT(0)
+
 typedef struct tcb {
     arch_context_t ctx;         /* first: the frame top must stay aligned */
     thread_state_t state;
+    ipc_block_t blocked;        /* valid in the Blocked* states */
     uint8_t priority;
     uint8_t mcp;
     uint8_t domain;
     bool queued;                /* in a scheduler ready queue */
     unsigned timeslice;         /* ticks left */
-    struct tcb *sched_next;
+    word_t flags;               /* TCB_FLAG_* (seL4_TCB_SetFlags) */
+    word_t fault_handler;       /* CPtr, looked up in the thread's CSpace */
+    struct tcb *sched_next;     /* ready queue */
     struct tcb *sched_prev;
+    struct tcb *ipc_next;       /* endpoint or notification queue */
+    struct tcb *ipc_prev;
+    paddr_t bound_notification; /* 0 if none */
     vaddr_t ipc_buffer_vaddr;   /* tcbIPCBuffer */
     cte_t slots[5];             /* the TCB's own cap slots, TCB_SLOT_* */
     char name[TCB_NAME_MAX];    /* debug name (seL4_DebugNameThread) */
@@ -57,11 +74,23 @@ static inline bool thread_is_runnable(const tcb_t *t)
     return t->state == THREAD_RUNNING || t->state == THREAD_RESTART;
 }
 
+static inline bool thread_is_blocked(const tcb_t *t)
+{
+    return t->state == THREAD_BLOCKED_ON_RECEIVE || t->state == THREAD_BLOCKED_ON_SEND ||
+           t->state == THREAD_BLOCKED_ON_REPLY || t->state == THREAD_BLOCKED_ON_NOTIFICATION;
+}
+
 const char *thread_state_name(thread_state_t s);
 void thread_set_state(tcb_t *t, thread_state_t s);
 void thread_set_name(tcb_t *t, const char *name);
+/* seL4's suspend: cancel IPC, Inactive; a running thread resumes after its syscall. */
 void thread_suspend(tcb_t *t);
+/* seL4's restart (Resume): a stopped thread cancels its IPC and redoes its syscall. */
 void thread_restart(tcb_t *t);
+/* Takes the thread out of whatever IPC it is blocked in (no state change). */
+void thread_cancel_ipc(tcb_t *t);
+/* A newly created or boot thread: master reply cap and initial fields. */
+void thread_init_slots(tcb_t *t);
 /*
  * The IPC buffer as a kernel pointer, NULL if the thread has none usable:
  * no frame cap, a device frame, or (when writing) a read-only frame

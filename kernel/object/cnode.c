@@ -45,7 +45,7 @@ static cap_t mask_rights(cap_t cap, word_t rights)
  * (Mint only), a new guard for a CNode cap. A null result means the update
  * is not allowed (capabilities.md §1.1, §4).
  */
-static cap_t update_cap_data(bool preserve, word_t data, cap_t cap)
+cap_t cap_update_data(bool preserve, word_t data, cap_t cap)
 {
     switch (cap_get_type(cap)) {
     case CAP_ENDPOINT:
@@ -67,7 +67,7 @@ static cap_t update_cap_data(bool preserve, word_t data, cap_t cap)
 }
 
 /* seL4's deriveCap (capabilities.md §7). Returns false with e set on error. */
-static bool derive_cap(cte_t *src, cap_t cap, cap_t *out, syscall_error_t *e)
+bool cap_derive(cte_t *src, cap_t cap, cap_t *out, syscall_error_t *e)
 {
     switch (cap_get_type(cap)) {
     case CAP_REPLY:
@@ -125,9 +125,9 @@ static bool decode_copy_or_mint(invocation_t *inv, cte_t *dest, bool mint, sysca
         return err_simple(e, seL4_TruncatedMessage, "missing rights (and badge) arguments");
     cap_t cap = mask_rights(src->cap, inv_mr(inv, 4));
     if (mint)
-        cap = update_cap_data(false, inv_mr(inv, 5), cap);
+        cap = cap_update_data(false, inv_mr(inv, 5), cap);
     cap_t derived;
-    if (!derive_cap(src, cap, &derived, e))
+    if (!cap_derive(src, cap, &derived, e))
         return false;
     if (cap_is_null(derived))
         return err_simple(e, seL4_IllegalOperation,
@@ -148,7 +148,7 @@ static bool decode_move_or_mutate(invocation_t *inv, cte_t *dest, bool mutate,
     if (mutate) {
         if (inv->length < 5)
             return err_simple(e, seL4_TruncatedMessage, "missing the cap data argument");
-        cap = update_cap_data(true, inv_mr(inv, 4), cap);
+        cap = cap_update_data(true, inv_mr(inv, 4), cap);
         if (cap_is_null(cap))
             return err_simple(e, seL4_IllegalOperation,
                               "Mutate cannot change this cap (endpoint/notification or bad guard)");
@@ -185,8 +185,8 @@ static bool decode_rotate(invocation_t *inv, cte_t *dest, syscall_error_t *e)
                               .bits_left = (unsigned)pivot_depth };
         return err_failed_lookup(e, false, &lf, "the pivot slot is empty");
     }
-    cap_t new_src = update_cap_data(true, pivot_data, src->cap);    /* goes to pivot */
-    cap_t new_pivot = update_cap_data(true, dest_data, pivot->cap); /* goes to dest */
+    cap_t new_src = cap_update_data(true, pivot_data, src->cap);    /* goes to pivot */
+    cap_t new_pivot = cap_update_data(true, dest_data, pivot->cap); /* goes to dest */
     if (cap_is_null(new_src) || cap_is_null(new_pivot))
         return err_simple(e, seL4_IllegalOperation, "Rotate cannot change these caps");
 

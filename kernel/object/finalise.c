@@ -9,10 +9,12 @@
 #include "sched.h"
 #include "asid.h"
 #include "arch.h"
+#include "ipc.h"
 
 static void finalise_thread(tcb_t *t)
 {
-    /* IPC queues and bound notifications arrive with the IPC issue. */
+    thread_cancel_ipc(t);
+    ntfn_unbind(t);
     thread_set_state(t, THREAD_INACTIVE);
     arch_forget_thread(t);
 }
@@ -53,12 +55,14 @@ void object_finalise(cap_t cap)
     case CAP_ASID_POOL:
         asid_pool_remove(cap_object_paddr(cap));
         break;
+    case CAP_ENDPOINT:
+        endpoint_cancel_all(cap_ipc_paddr(cap));
+        break;
+    case CAP_NOTIFICATION:
+        ntfn_cancel_all(cap_ipc_paddr(cap));
+        break;
     default:
-        /*
-         * Untyped, CNode (already emptied), endpoint and notification (no
-         * queues can exist before the IPC issue), reply, control caps:
-         * nothing further to undo.
-         */
+        /* Untyped, CNode (emptied by cte_delete), reply, control caps. */
         break;
     }
 }

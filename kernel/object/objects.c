@@ -54,6 +54,7 @@ static cap_t create_tcb(paddr_t paddr, const char *creator)
     char name[TCB_NAME_MAX];
     ksnprintf(name, sizeof(name), "child of: '%s'", creator);
     thread_set_name(t, name);
+    thread_init_slots(t);
     return cap_thread_new(t);
 }
 

@@ -79,6 +79,22 @@ static void switch_fpu(tcb_t *t)
     fpu_owner = t;
 }
 
+/*
+ * A thread with seL4_TCBFlag_fpuDisabled runs with CR0.TS set, so its first
+ * FPU/SSE instruction raises #NM (UserException 7). The kernel's own
+ * FXSAVE/FXRSTOR need TS clear, so TS is only set for such threads.
+ */
+static bool fpu_access = true;
+
+static void set_fpu_access(bool enabled)
+{
+    if (enabled == fpu_access)
+        return;
+    fpu_access = enabled;
+    word_t cr0 = read_cr0();
+    write_cr0(enabled ? cr0 & ~CR0_TS : cr0 | CR0_TS);
+}
+
 /* FS/GS base MSR writes are slow: only write what changed. */
 static void load_tls_bases(const arch_context_t *ctx)
 {
@@ -112,7 +128,9 @@ NORETURN void arch_return_to(tcb_t *t)
         write_cr3(root);
 
     if (!arch_context_is_kernel(&t->ctx)) {
-        switch_fpu(t);
+        set_fpu_access(!(t->flags & TCB_FLAG_FPU_DISABLED));
+        if (!(t->flags & TCB_FLAG_FPU_DISABLED))
+            switch_fpu(t);
         load_tls_bases(&t->ctx);
     }
     restore_user_frame(&t->ctx.regs[FR_R15]);
