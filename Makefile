@@ -75,6 +75,7 @@ HOST_LDFLAGS := -no-pie
 # The kernel's pure logic, compiled for the host.
 HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootmem.c \
 	kernel/core/elf.c kernel/core/untyped_regions.c kernel/core/cspace.c \
+	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c \
 	kernel/plat/pc/acpi_tables.c
 HOST_TEST_C := $(wildcard tests/host/*.c)
 HOST_TEST_BIN := $(BUILD)/host/host-tests

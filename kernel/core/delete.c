@@ -51,7 +51,7 @@ void cte_delete(cte_t *top)
         cap_t z = cur->cap;
         word_t left = cap_zombie_left(z);
         if (left == 0) {
-            /* Emptied: destroy the object, continue with the parent zombie. */
+            /* Emptied (already finalised): continue with the parent zombie. */
             cte_t *parent = (cte_t *)cur->mdb.prev;
             cur->cap = cap_null();
             cur->mdb = (mdb_node_t){ 0, 0 };

@@ -2,9 +2,11 @@
  * Deleting caps and destroying objects.
  *
  * cte_delete is the one path by which any cap leaves a slot for good. If the
- * cap was the last one to its object, the object is finalised: objects that
- * hold caps (CNodes, TCBs) are emptied first, then object_finalise gives
- * each type its clean-up (object/finalise.c). Emptying is iterative, never
+ * cap was the last one to its object, object_finalise gives the object its
+ * type's clean-up (object/finalise.c; a TCB stops and leaves every queue),
+ * and then objects that hold caps (CNodes, TCBs) are emptied. Finalising
+ * may itself delete caps that hold no slots (a reply cap to a dying TCB);
+ * it must never delete a cap to a CNode or TCB. Emptying is iterative, never
  * recursive: a CNode being emptied becomes a Zombie cap in the slot that
  * held it, counting down its remaining slots, and a nested CNode found
  * inside it becomes a Zombie in turn, remembering the parent zombie's slot

@@ -1,8 +1,8 @@
 /*
  * What happens to an object when its last cap is deleted (capabilities.md
- * §10). Objects that hold caps have already been emptied by cte_delete.
- * Every object type's clean-up is here, so new object types plug in at one
- * place.
+ * §10). It runs before cte_delete empties objects that hold caps (CNodes,
+ * TCBs). Every object type's clean-up is here, so new object types plug in
+ * at one place.
  */
 #include "delete.h"
 #include "thread.h"
