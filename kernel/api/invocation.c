@@ -193,6 +193,14 @@ static bool decode(invocation_t *inv, syscall_error_t *e)
         return decode_tcb_invocation(inv, e);
     case CAP_DOMAIN:
         return decode_domain_invocation(inv, e);
+    case CAP_FRAME:
+    case CAP_PAGE_TABLE:
+    case CAP_PAGE_DIRECTORY:
+    case CAP_PDPT:
+    case CAP_PML4:
+    case CAP_ASID_CONTROL:
+    case CAP_ASID_POOL:
+        return decode_arch_invocation(inv, e);
     default:
         return err_simple(e, seL4_IllegalOperation,
                           "invocations on this object type are not implemented yet");

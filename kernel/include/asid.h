@@ -18,5 +18,11 @@ void asid_assign(unsigned asid, paddr_t pml4);
 void asid_release(unsigned asid, paddr_t pml4);
 /* The PML4 an ASID names, 0 if none. */
 paddr_t asid_lookup(unsigned asid);
+/* The lowest pool number not in use, -1 if all are. */
+int asid_free_pool(void);
+/* The pool installed for the ASIDs starting at first, 0 if none. */
+paddr_t asid_pool_of(unsigned first);
+/* The lowest free ASID of the pool starting at first (never ASID 0); 0 if full. */
+unsigned asid_find_free(unsigned first);
 
 #endif

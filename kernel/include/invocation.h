@@ -79,6 +79,8 @@ bool decode_cnode_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_untyped_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_tcb_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_domain_invocation(invocation_t *inv, syscall_error_t *e);
+/* Architecture objects (x86_64: paging structures, frames, ASIDs). */
+bool decode_arch_invocation(invocation_t *inv, syscall_error_t *e);
 
 /* Debug: print failed invocations (kernel command line print_errors=0|1). */
 extern bool invocation_print_errors;

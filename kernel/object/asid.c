@@ -46,3 +46,31 @@ paddr_t asid_lookup(unsigned asid)
         return 0;
     return entries[asid & (ASID_POOL_ENTRIES - 1)];
 }
+
+int asid_free_pool(void)
+{
+    for (unsigned i = 0; i < ASID_NUM_POOLS; i++) {
+        if (pools[i] == 0)
+            return (int)i;
+    }
+    return -1;
+}
+
+paddr_t asid_pool_of(unsigned first)
+{
+    unsigned index = first >> ASID_POOL_BITS;
+    return index < ASID_NUM_POOLS ? pools[index] : 0;
+}
+
+unsigned asid_find_free(unsigned first)
+{
+    paddr_t *entries = pool_entries(first);
+    if (entries == NULL)
+        return 0;
+    for (unsigned i = 0; i < ASID_POOL_ENTRIES; i++) {
+        unsigned asid = first + i;
+        if (asid != 0 && entries[i] == 0)
+            return asid;
+    }
+    return 0;
+}

@@ -12,6 +12,7 @@
 #include "panic.h"
 #include "printf.h"
 #include "kstring.h"
+#include "cap.h"
 #include <arch/machine.h>
 #include <arch/cpu.h>
 #include <arch/paging.h>
@@ -30,7 +31,7 @@
 #define WINDOW_PD_MAX 16                /* 16 GiB of window without 1 GiB pages */
 #define IMAGE_PT_COUNT 4                /* the image may span 8 MiB */
 
-typedef uint64_t pte_t;
+#include <arch/vspace.h>
 
 static pte_t kernel_pml4[ENTRIES] ALIGNED(4096);
 static pte_t kernel_pdpt[ENTRIES] ALIGNED(4096);
@@ -196,15 +197,86 @@ void arch_vspace_unmap(paddr_t root, unsigned level, vaddr_t va, paddr_t target)
         table = paddr_to_kptr(e & PTE_ADDR);
     }
     pte_t *entry = &table[index_at(va, 3 - level)];
-    if (!(*entry & PTE_P) || (*entry & PTE_ADDR) != target)
+    if (!pte_present(*entry) || pte_target(*entry, level) != target)
         return;
-    *entry = 0;
-    if (read_cr3() == root) {
-        if (level == 3)
-            invlpg(va);
-        else
-            write_cr3(root);            /* a whole subtree went: flush all */
+    vspace_set_entry(root, entry, 0, va, level);
+}
+
+bool pte_present(pte_t e)
+{
+    return (e & PTE_P) != 0;
+}
+
+bool pte_is_page(pte_t e, unsigned level)
+{
+    return pte_present(e) && (level == 3 || (e & PTE_PS));
+}
+
+paddr_t pte_target(pte_t e, unsigned level)
+{
+    /* In a large-page entry bit 12 is the PAT bit, not an address bit. */
+    if (level < 3 && (e & PTE_PS))
+        return e & PTE_ADDR & ~0x1000UL;
+    return e & PTE_ADDR;
+}
+
+pte_t *vspace_entry(paddr_t root, unsigned level, vaddr_t va, unsigned *bits_left)
+{
+    static const unsigned missing_bits[3] = { 39, 30, 21 };
+    pte_t *table = paddr_to_kptr(root);
+    for (unsigned l = 0; l < level; l++) {
+        pte_t e = table[index_at(va, 3 - l)];
+        if (!pte_present(e) || (e & PTE_PS)) {
+            *bits_left = missing_bits[l];
+            return NULL;
+        }
+        table = paddr_to_kptr(e & PTE_ADDR);
     }
+    return &table[index_at(va, 3 - level)];
+}
+
+#define ATTR_PWT    BIT(0)
+#define ATTR_PCD    BIT(1)
+#define ATTR_PAT    BIT(2)
+
+static pte_t cache_bits(word_t attr)
+{
+    return ((attr & ATTR_PWT) ? PTE_PWT : 0) | ((attr & ATTR_PCD) ? PTE_PCD : 0);
+}
+
+pte_t pte_make_table(paddr_t table, word_t attr)
+{
+    return table | PTE_P | PTE_W | PTE_U | cache_bits(attr);
+}
+
+pte_t pte_make_frame(paddr_t frame, unsigned level, unsigned vm_rights, word_t attr)
+{
+    pte_t e = frame | PTE_P | cache_bits(attr);
+    if (vm_rights != VM_RIGHTS_KERNEL_ONLY)
+        e |= PTE_U;
+    if (vm_rights == VM_RIGHTS_READ_WRITE)
+        e |= PTE_W;
+    if (level == 3) {
+        if (attr & ATTR_PAT)
+            e |= PTE_PS;                /* bit 7 is the PAT bit in a 4 KiB entry */
+    } else {
+        e |= PTE_PS;
+        if (level == 2 && (attr & ATTR_PAT))
+            e |= 0x1000;                /* large-page PAT bit; ignored for 1 GiB */
+    }
+    return e;
+}
+
+void vspace_set_entry(paddr_t root, pte_t *entry, pte_t value, vaddr_t va, unsigned level)
+{
+    pte_t old = *entry;
+    *entry = value;
+    if (!pte_present(old) || read_cr3() != root)
+        return;                 /* no stale translation can be cached */
+    if (level == 3)
+        invlpg(va);
+    else
+        write_cr3(root);        /* a whole subtree or large page changed */
 }
 
 void arch_vspace_forget(paddr_t root)
