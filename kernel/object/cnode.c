@@ -7,6 +7,7 @@
 #include "invocation.h"
 #include "delete.h"
 #include "cdt.h"
+#include "ipc.h"
 
 /* Extra caps: index 0 = source root (Copy/Mint/Move/Mutate), pivot root (Rotate). */
 static cap_t extra_cap(const invocation_t *inv, unsigned i)
@@ -215,11 +216,9 @@ static bool decode_cancel_badged_sends(cte_t *dest, syscall_error_t *e)
     if (cap_get_type(cap) != CAP_ENDPOINT || cap_ipc_rights(cap) != RIGHTS_ALL)
         return err_simple(e, seL4_IllegalOperation,
                           "CancelBadgedSends needs an endpoint cap with all rights");
-    /*
-     * Threads queued to send with this badge are restarted. Endpoint queues
-     * arrive with the IPC issue; until then no thread can be queued, so
-     * there is nothing to cancel.
-     */
+    /* Threads queued to send with this badge redo their Send; badge 0: nothing. */
+    if (cap_ipc_badge(cap) != 0)
+        endpoint_cancel_badged_sends(cap_ipc_paddr(cap), cap_ipc_badge(cap));
     return true;
 }
 
