@@ -43,6 +43,8 @@ void thread_set_name(tcb_t *t, const char *name)
 
 void thread_cancel_ipc(tcb_t *t)
 {
+    /* A pending fault is dropped; a restarted thread faults again if it must. */
+    t->fault.type = FAULT_NULL;
     switch (t->state) {
     case THREAD_BLOCKED_ON_SEND:
     case THREAD_BLOCKED_ON_RECEIVE:

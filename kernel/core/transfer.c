@@ -5,6 +5,8 @@
 #include "ipc.h"
 #include "invocation.h"
 #include "cdt.h"
+#include "fault.h"
+#include <sel4/faults.h>
 #include <sel4/messageinfo.h>
 
 /* IPC buffer word indices (syscalls.md §6.1). */
@@ -90,6 +92,24 @@ void transfer_message(tcb_t *sender, tcb_t *receiver, paddr_t ep, word_t badge, 
 
     seL4_MessageInfo_t out = seL4_MessageInfo_new(seL4_MessageInfo_get_label(info), unwrapped,
                                                   caps, length);
+    arch_set_reg(&receiver->ctx, FR_RSI, out.words[0]);
+    arch_set_reg(&receiver->ctx, FR_RDI, badge);
+}
+
+void transfer_fault(tcb_t *sender, tcb_t *receiver, word_t badge)
+{
+    word_t mrs[seL4_UnknownSyscall_Length];
+    unsigned n = fault_message(sender, mrs, ARRAY_SIZE(mrs));
+    word_t *recv_buf = thread_ipc_buffer(receiver, true);
+    if (recv_buf == NULL && n > seL4_FastMessageRegisters)
+        n = seL4_FastMessageRegisters;          /* no buffer: the rest is dropped */
+    for (unsigned i = 0; i < n; i++) {
+        if (i < seL4_FastMessageRegisters)
+            arch_set_reg(&receiver->ctx, mr_regs[i], mrs[i]);
+        else
+            recv_buf[BUF_MSG(i)] = mrs[i];
+    }
+    seL4_MessageInfo_t out = seL4_MessageInfo_new(sender->fault.type, 0, 0, n);
     arch_set_reg(&receiver->ctx, FR_RSI, out.words[0]);
     arch_set_reg(&receiver->ctx, FR_RDI, badge);
 }

@@ -6,33 +6,23 @@
 #define FAULT_H
 
 #include "thread.h"
-#include "cspace.h"
-
-typedef enum fault_type {
-    FAULT_NULL = 0,
-    FAULT_CAP = 1,
-    FAULT_UNKNOWN_SYSCALL = 2,
-    FAULT_USER_EXCEPTION = 3,
-    FAULT_VM = 5,
-} fault_type_t;
-
-typedef struct fault {
-    fault_type_t type;
-    word_t ip;              /* FaultIP */
-    union {
-        struct { word_t number; } unknown_syscall;
-        struct { word_t number; word_t code; } user_exception;
-        struct { word_t addr; word_t fsr; bool prefetch; } vm;
-        struct { word_t addr; bool in_recv_phase; lookup_fault_t lookup; } cap;
-    } u;
-} fault_t;
 
 /*
- * Delivers the fault to the thread's handler. Until fault endpoints exist
- * (faults issue) no thread has a handler: the kernel prints one decoded line
- * naming the thread and suspends it.
+ * Delivers the fault (faults.md §2): as if the thread did a Call with
+ * GrantReply on its fault handler endpoint. If the handler cannot be used
+ * the kernel prints one decoded line naming the thread and makes it
+ * Inactive.
  */
 void handle_fault(tcb_t *t, const fault_t *f);
+
+/* The fault message for the handler: label = fault type, MRs (faults.md §3). */
+unsigned fault_message(const tcb_t *t, word_t *mrs, unsigned max);
+
+/*
+ * The handler replied to t's fault (faults.md §4): interpret the reply's
+ * label and MRs; the thread restarts or stays Inactive.
+ */
+void fault_reply(tcb_t *t, word_t label, unsigned length, const word_t *mrs);
 
 /* Writes a one-line description of the fault into buf. */
 void fault_describe(const fault_t *f, char *buf, size_t size);

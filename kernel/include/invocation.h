@@ -17,6 +17,7 @@
 #include <sel4/invocation.h>
 
 #define MAX_EXTRA_CAPS  3
+#define INVOCATION_MAX_REPLY 20 /* the longest reply: ReadRegisters */
 
 typedef struct invocation {
     tcb_t *caller;
@@ -30,8 +31,8 @@ typedef struct invocation {
     bool is_call;
     bool blocking;              /* Send/Call, not NBSend */
     /* Reply data for invocations that return values (label 0). */
-    unsigned reply_length;
-    word_t reply[8];
+    unsigned reply_length;      /* never above INVOCATION_MAX_REPLY */
+    word_t reply[INVOCATION_MAX_REPLY];
 } invocation_t;
 
 /* An error to report: seL4's code plus its message registers. */

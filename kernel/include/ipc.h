@@ -86,6 +86,8 @@ static inline void ntfn_set_bound(notification_t *n, paddr_t tcb)
 /* Endpoint operations (object/endpoint.c). cap is the endpoint cap used. */
 void ipc_send(tcb_t *sender, cap_t cap, bool blocking, bool is_call);
 void ipc_receive(tcb_t *receiver, cap_t cap, bool blocking);
+/* A faulting thread "Calls" its handler with GrantReply forced on. */
+void ipc_send_fault(tcb_t *t, cap_t handler);
 /* Reply through the reply cap in slot (the caller slot or a saved reply cap). */
 void ipc_reply(tcb_t *replier, cte_t *slot);
 void endpoint_cancel_all(paddr_t ep);
@@ -109,6 +111,8 @@ bool ntfn_take_bound_signal(tcb_t *t);
  * receiver's registers and IPC buffer.
  */
 void transfer_message(tcb_t *sender, tcb_t *receiver, paddr_t ep, word_t badge, bool can_grant);
+/* The sender's pending fault as a message (faults.md §3), badge = handler's. */
+void transfer_fault(tcb_t *sender, tcb_t *receiver, word_t badge);
 
 static inline endpoint_t *ep_ptr(paddr_t p)
 {

@@ -12,6 +12,7 @@
 #include "types.h"
 #include "arch.h"
 #include "cap.h"
+#include "faultinfo.h"
 
 typedef enum thread_state {
     THREAD_INACTIVE = 0,
@@ -48,6 +49,7 @@ typedef struct tcb {
     arch_context_t ctx;         /* first: the frame top must stay aligned */
     thread_state_t state;
     ipc_block_t blocked;        /* valid in the Blocked* states */
+    fault_t fault;              /* pending fault until the handler replies */
     uint8_t priority;
     uint8_t mcp;
     uint8_t domain;
@@ -78,6 +80,19 @@ static inline bool thread_is_blocked(const tcb_t *t)
 {
     return t->state == THREAD_BLOCKED_ON_RECEIVE || t->state == THREAD_BLOCKED_ON_SEND ||
            t->state == THREAD_BLOCKED_ON_REPLY || t->state == THREAD_BLOCKED_ON_NOTIFICATION;
+}
+
+static inline word_t canonical_or_zero(word_t v)
+{
+    return (v < 0x0000800000000000UL || v >= 0xFFFF800000000000UL) ? v : 0;
+}
+
+/* User RFLAGS as WriteRegisters leaves them (objects.md §7.2). */
+static inline word_t sanitise_user_flags(word_t v)
+{
+    v &= 0xFFFUL;                               /* only bits 0..11 survive */
+    v |= BIT(1) | BIT(9);                       /* reserved bit 1, IF */
+    return v & ~(BIT(3) | BIT(5) | BIT(8));     /* reserved bits, TF */
 }
 
 const char *thread_state_name(thread_state_t s);

@@ -6,6 +6,9 @@
 #include "sched.h"
 #include "cdt.h"
 #include "delete.h"
+#include "fault.h"
+#include <sel4/messageinfo.h>
+#include <sel4/constants.h>
 
 /* The caller waits for a reply; the receiver gets a one-shot reply cap. */
 static void setup_reply(tcb_t *caller, tcb_t *receiver, bool can_grant)
@@ -28,7 +31,16 @@ static void finish_call(tcb_t *caller, tcb_t *receiver, const ipc_block_t *how,
         thread_set_state(caller, THREAD_INACTIVE);
 }
 
-void ipc_send(tcb_t *sender, cap_t cap, bool blocking, bool is_call)
+/* A pending fault travels instead of the sender's message registers. */
+static void deliver(tcb_t *sender, tcb_t *receiver, paddr_t ep, const ipc_block_t *how)
+{
+    if (sender->fault.type != FAULT_NULL)
+        transfer_fault(sender, receiver, how->badge);
+    else
+        transfer_message(sender, receiver, ep, how->badge, how->can_grant);
+}
+
+static void send(tcb_t *sender, cap_t cap, bool blocking, bool is_call, bool force_grant_reply)
 {
     paddr_t ep_paddr = cap_ipc_paddr(cap);
     endpoint_t *ep = ep_ptr(ep_paddr);
@@ -36,7 +48,8 @@ void ipc_send(tcb_t *sender, cap_t cap, bool blocking, bool is_call)
     ipc_block_t how = {
         .object = ep_paddr, .badge = cap_ipc_badge(cap),
         .can_grant = (rights & RIGHT_GRANT) != 0,
-        .can_grant_reply = (rights & RIGHT_GRANT_REPLY) != 0, .is_call = is_call,
+        .can_grant_reply = force_grant_reply || (rights & RIGHT_GRANT_REPLY) != 0,
+        .is_call = is_call,
     };
     thread_queue_t q = ep_queue(ep);
 
@@ -53,12 +66,22 @@ void ipc_send(tcb_t *sender, cap_t cap, bool blocking, bool is_call)
     tcb_t *receiver = q.head;
     queue_remove(&q, receiver);
     ep_set(ep, q, q.head != NULL ? EP_RECV : EP_IDLE);
-    transfer_message(sender, receiver, ep_paddr, how.badge, how.can_grant);
+    deliver(sender, receiver, ep_paddr, &how);
     bool receiver_grant = receiver->blocked.can_grant;
     thread_set_state(receiver, THREAD_RUNNING);
     if (is_call)
         finish_call(sender, receiver, &how, receiver_grant);
     sched_wake(receiver);
+}
+
+void ipc_send(tcb_t *sender, cap_t cap, bool blocking, bool is_call)
+{
+    send(sender, cap, blocking, is_call, false);
+}
+
+void ipc_send_fault(tcb_t *t, cap_t handler)
+{
+    send(t, handler, true, true, true);
 }
 
 void ipc_receive(tcb_t *receiver, cap_t cap, bool blocking)
@@ -84,7 +107,7 @@ void ipc_receive(tcb_t *receiver, cap_t cap, bool blocking)
     queue_remove(&q, sender);
     ep_set(ep, q, q.head != NULL ? EP_SEND : EP_IDLE);
     ipc_block_t how = sender->blocked;
-    transfer_message(sender, receiver, ep_paddr, how.badge, how.can_grant);
+    deliver(sender, receiver, ep_paddr, &how);
     if (how.is_call) {
         finish_call(sender, receiver, &how, receiver_grant);
     } else {
@@ -93,16 +116,37 @@ void ipc_receive(tcb_t *receiver, cap_t cap, bool blocking)
     }
 }
 
+/* A reply to a fault is read as register updates (faults.md §4). */
+static void reply_to_fault(tcb_t *replier, tcb_t *faulter)
+{
+    static const unsigned mr_regs[4] = { FR_R10, FR_R8, FR_R9, FR_R15 };
+    seL4_MessageInfo_t info = { { arch_get_reg(&replier->ctx, FR_RSI) } };
+    const word_t *buf = thread_ipc_buffer(replier, false);
+    unsigned length = (unsigned)seL4_MessageInfo_get_length(info);
+    word_t mrs[seL4_MsgMaxLength];
+    if (length > seL4_MsgMaxLength)
+        length = seL4_MsgMaxLength;
+    if (buf == NULL && length > 4)
+        length = 4;
+    for (unsigned i = 0; i < length; i++)
+        mrs[i] = i < 4 ? arch_get_reg(&replier->ctx, mr_regs[i]) : buf[1 + i];
+    fault_reply(faulter, seL4_MessageInfo_get_label(info), length, mrs);
+}
+
 void ipc_reply(tcb_t *replier, cte_t *slot)
 {
     cap_t cap = slot->cap;
     tcb_t *caller = cap_thread_tcb(cap);        /* a reply cap names its caller's TCB */
     bool grant = cap_reply_can_grant(cap);
     if (caller->state == THREAD_BLOCKED_ON_REPLY) {
-        /* The reply carries badge 0 and is never unwrapped. */
-        transfer_message(replier, caller, 0, 0, grant);
-        thread_set_state(caller, THREAD_RUNNING);
-        sched_wake(caller);
+        if (caller->fault.type != FAULT_NULL) {
+            reply_to_fault(replier, caller);
+        } else {
+            /* The reply carries badge 0 and is never unwrapped. */
+            transfer_message(replier, caller, 0, 0, grant);
+            thread_set_state(caller, THREAD_RUNNING);
+            sched_wake(caller);
+        }
     }
     cte_delete(slot);
 }

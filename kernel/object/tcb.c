@@ -23,11 +23,6 @@ static tcb_t *target_of(const invocation_t *inv)
     return cap_thread_tcb(inv->cap);
 }
 
-static bool is_canonical(word_t v)
-{
-    return v < 0x0000800000000000UL || v >= 0xFFFF800000000000UL;
-}
-
 /* ReadRegisters reports the restart address as rip. */
 static word_t read_context_reg(const tcb_t *t, unsigned i)
 {
@@ -40,12 +35,9 @@ static word_t read_context_reg(const tcb_t *t, unsigned i)
 static word_t sanitise(unsigned i, word_t v)
 {
     if (i == 0 || i == 18 || i == 19)
-        return is_canonical(v) ? v : 0;
-    if (i == 2) {
-        v &= 0xFFFUL;                   /* only bits 0..11 survive */
-        v |= BIT(1) | BIT(9);           /* reserved bit, IF */
-        v &= ~(BIT(3) | BIT(5) | BIT(8));   /* reserved bits, TF */
-    }
+        return canonical_or_zero(v);
+    if (i == 2)
+        return sanitise_user_flags(v);
     return v;
 }
 
@@ -77,7 +69,8 @@ static bool decode_read_registers(invocation_t *inv, syscall_error_t *e)
         return err_simple(e, seL4_IllegalOperation, "a thread cannot read its own registers");
     if (flags & 1)
         thread_suspend(t);
-    for (unsigned i = 0; i < count && i < ARRAY_SIZE(inv->reply); i++)
+    _Static_assert(USER_CONTEXT_WORDS <= INVOCATION_MAX_REPLY, "reply too small");
+    for (unsigned i = 0; i < count; i++)
         inv->reply[i] = read_context_reg(t, i);
     inv->reply_length = (unsigned)count;
     return true;
@@ -354,7 +347,7 @@ bool decode_tcb_invocation(invocation_t *inv, syscall_error_t *e)
         /* seL4 stores any value; a non-canonical FS base would fault the
          * kernel's wrmsr, so Arca stores 0 instead (abi-notes.md). */
         word_t base = inv_mr(inv, 0);
-        arch_set_reg(&t->ctx, FR_FS_BASE, is_canonical(base) ? base : 0);
+        arch_set_reg(&t->ctx, FR_FS_BASE, canonical_or_zero(base));
         return true;
     }
     case TCBSetFlags:
