@@ -193,6 +193,13 @@ static bool decode(invocation_t *inv, syscall_error_t *e)
         return decode_tcb_invocation(inv, e);
     case CAP_DOMAIN:
         return decode_domain_invocation(inv, e);
+    case CAP_IRQ_CONTROL:
+        return decode_irq_control_invocation(inv, e);
+    case CAP_IRQ_HANDLER:
+        return decode_irq_handler_invocation(inv, e);
+    case CAP_IO_PORT_CONTROL:
+    case CAP_IO_PORT:
+        return decode_ioport_invocation(inv, e);
     case CAP_FRAME:
     case CAP_PAGE_TABLE:
     case CAP_PAGE_DIRECTORY:

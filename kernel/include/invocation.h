@@ -80,6 +80,11 @@ bool decode_cnode_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_untyped_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_tcb_invocation(invocation_t *inv, syscall_error_t *e);
 bool decode_domain_invocation(invocation_t *inv, syscall_error_t *e);
+bool decode_irq_control_invocation(invocation_t *inv, syscall_error_t *e);
+bool decode_irq_handler_invocation(invocation_t *inv, syscall_error_t *e);
+bool decode_ioport_invocation(invocation_t *inv, syscall_error_t *e);
+/* The last cap to an I/O port range is gone: the ports can be issued again. */
+void ioport_release(cap_t cap);
 /* Architecture objects (x86_64: paging structures, frames, ASIDs). */
 bool decode_arch_invocation(invocation_t *inv, syscall_error_t *e);
 

@@ -21,13 +21,18 @@ void acpi_init(void);
 void pic_disable(void);
 void ioapic_init(void);
 unsigned ioapic_count(void);
+unsigned ioapic_pins(unsigned index);
+void ioapic_route(unsigned index, unsigned pin, unsigned vector, bool level, bool active_low);
+void ioapic_set_mask(unsigned index, unsigned pin, bool masked);
 
 void lapic_init(void);
 /* Measures LAPIC timer and TSC rates against the PIT. */
 void timer_calibrate(void);
 uint32_t plat_tsc_mhz(void);
 void plat_timer_ack(void);
-void plat_irq_received(word_t irq);
+/* End of interrupt at the local APIC. */
+void plat_irq_eoi(void);
+uint32_t lapic_id(void);
 
 /* QEMU's isa-debug-exit: QEMU exits with status (code << 1) | 1. */
 #define EXIT_HALT       0x10    /* seL4_DebugHalt: status 33 */

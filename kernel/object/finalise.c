@@ -10,6 +10,8 @@
 #include "asid.h"
 #include "arch.h"
 #include "ipc.h"
+#include "irq.h"
+#include "invocation.h"
 
 static void finalise_thread(tcb_t *t)
 {
@@ -57,6 +59,12 @@ void object_finalise(cap_t cap)
         break;
     case CAP_ENDPOINT:
         endpoint_cancel_all(cap_ipc_paddr(cap));
+        break;
+    case CAP_IRQ_HANDLER:
+        irq_deactivate(cap_irq(cap));
+        break;
+    case CAP_IO_PORT:
+        ioport_release(cap);
         break;
     case CAP_NOTIFICATION:
         ntfn_cancel_all(cap_ipc_paddr(cap));

@@ -11,6 +11,7 @@
 #include "fault.h"
 #include "syscall.h"
 #include "plat.h"
+#include "irq.h"
 #include <arch/machine.h>
 #include <arch/descriptors.h>
 
@@ -123,7 +124,7 @@ NORETURN void c_handle_trap(word_t *frame)
     } else if (vector >= VECTOR_SOFT_SYSCALL_MIN && !from_kernel) {
         software_interrupt(t, vector);
     } else {
-        plat_irq_received(vector - VECTOR_IRQ_BASE);
+        irq_deliver((unsigned)(vector - VECTOR_IRQ_BASE));
     }
     sched_exit_kernel();
 }

@@ -52,3 +52,32 @@ unsigned ioapic_count(void)
 {
     return num_ioapics;
 }
+
+unsigned ioapic_pins(unsigned index)
+{
+    return index < num_ioapics ? ioapics[index].pins : 0;
+}
+
+#define REDIR_ACTIVE_LOW    BIT(13)
+#define REDIR_LEVEL         BIT(15)
+
+/* Fixed delivery, physical destination: the boot CPU's LAPIC. Stays masked. */
+void ioapic_route(unsigned index, unsigned pin, unsigned vector, bool level, bool active_low)
+{
+    struct ioapic *io = &ioapics[index];
+    uint32_t low = vector | REDIR_MASKED;
+    if (level)
+        low |= REDIR_LEVEL;
+    if (active_low)
+        low |= REDIR_ACTIVE_LOW;
+    ioapic_write(io, IOAPIC_REDTBL + 2 * pin + 1, lapic_id() << 24);
+    ioapic_write(io, IOAPIC_REDTBL + 2 * pin, low);
+}
+
+void ioapic_set_mask(unsigned index, unsigned pin, bool masked)
+{
+    struct ioapic *io = &ioapics[index];
+    uint32_t low = ioapic_read(io, IOAPIC_REDTBL + 2 * pin);
+    low = masked ? low | REDIR_MASKED : low & ~REDIR_MASKED;
+    ioapic_write(io, IOAPIC_REDTBL + 2 * pin, low);
+}

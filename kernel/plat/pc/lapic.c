@@ -126,10 +126,12 @@ void plat_timer_ack(void)
     lapic_write(LAPIC_EOI, 0);
 }
 
-void plat_irq_received(word_t irq)
+void plat_irq_eoi(void)
 {
-    /* No interrupt is routed to user level yet (IRQ handlers come with the
-     * interrupts issue); anything that arrives is acknowledged and reported. */
     lapic_write(LAPIC_EOI, 0);
-    kprintf("irq: unexpected interrupt %lu (vector %#lx)\n", irq, irq + 0x20);
+}
+
+uint32_t lapic_id(void)
+{
+    return lapic_read(LAPIC_ID) >> 24;
 }
