@@ -68,29 +68,44 @@ static uintptr_t align_up(uintptr_t x, uintptr_t a)
  * segment's alignment (user.ld aligns the segment start so that every
  * linker agrees on this).  We also keep TP 16-byte aligned, as other
  * x86_64 runtimes do.
+ *
+ * Used for the root thread (setup_tls below) and by programs that start
+ * more threads in the same image (runtime.h).
  */
-static void setup_tls(void)
+uintptr_t arca_tls_init(void *area, size_t size)
 {
     uintptr_t file_size = (uintptr_t)_tdata_end - (uintptr_t)_tdata_start;
     uintptr_t mem_size = (uintptr_t)_tbss_end - (uintptr_t)_tdata_start;
     uintptr_t seg_align = (uintptr_t)_tls_align;
+    uintptr_t base = (uintptr_t)area;
     uintptr_t block, tp;
     unsigned char *start;
 
+    if (area == NULL)
+        return 0;
     if (seg_align == 0)
         seg_align = 1;
     block = align_up(mem_size, seg_align);
-    tp = align_up((uintptr_t)tls_area + block, seg_align > 16 ? seg_align : 16);
-    if (tp + sizeof(uintptr_t) > (uintptr_t)tls_area + sizeof(tls_area)) {
-        static const char msg[] = "rootserver: TLS segment too large\n";
-        __libc_write(msg, sizeof(msg) - 1);
-        __arca_abort();
-    }
+    tp = align_up(base + block, seg_align > 16 ? seg_align : 16);
+    if (tp < base || size < sizeof(uintptr_t) || tp - base > size - sizeof(uintptr_t))
+        return 0;
 
     start = (unsigned char *)(tp - block);
     memcpy(start, _tdata_start, file_size);
     memset(start + file_size, 0, block - file_size);
     *(uintptr_t *)tp = tp;
+    return tp;
+}
+
+static void setup_tls(void)
+{
+    uintptr_t tp = arca_tls_init(tls_area, sizeof(tls_area));
+
+    if (tp == 0) {
+        static const char msg[] = "rootserver: TLS segment too large\n";
+        __libc_write(msg, sizeof(msg) - 1);
+        __arca_abort();
+    }
     set_tls_base(tp);
 }
 

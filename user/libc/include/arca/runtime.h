@@ -6,10 +6,20 @@
 #define ARCA_RUNTIME_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sel4/sel4.h>
 
 /* The BootInfo the kernel passed to the root task (boot.md §5). */
 const seL4_BootInfo *arca_bootinfo(void);
+
+/*
+ * Lay out a fresh static TLS block for another thread of this program in
+ * `area` (`size` bytes), exactly as the runtime does for the root thread:
+ * the .tdata image copied, .tbss zeroed, the self-pointer stored at the
+ * thread pointer (x86_64 TLS variant II).  Returns the thread pointer, to
+ * be used as the thread's FS base, or 0 if the block does not fit.
+ */
+uintptr_t arca_tls_init(void *area, size_t size);
 
 /* The program: called once the runtime is set up; its result goes to
  * exit(). */
