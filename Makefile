@@ -31,6 +31,9 @@ KERNEL_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
 	-nostdinc -isystem $(GCC_INC) \
 	-Ikernel/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc -Ilibsel4/include \
 	-MMD -MP
+# make FASTPATH=0 compiles the IPC fastpath out (kernel/api/fastpath.c).
+FASTPATH  ?= 1
+KERNEL_CFLAGS += -DCONFIG_FASTPATH=$(FASTPATH)
 KERNEL_ASFLAGS := -Ikernel/include -Ikernel/arch/x86_64/include -D__ASSEMBLER__ -MMD -MP
 
 KERNEL_C  := $(wildcard kernel/core/*.c kernel/object/*.c kernel/api/*.c \

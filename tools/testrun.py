@@ -132,6 +132,22 @@ def run_qemu_suite(build, kernel, results):
     return r
 
 
+def run_slowpath_suite(build, kernel, results):
+    """The whole suite again with the IPC fastpath off: both paths must agree."""
+    log = os.path.join(build, "logs", "kernel-tests-slowpath.log")
+    r = qemu.boot(kernel, os.path.join(build, "tests", "kernel-tests.elf"),
+                  append="print_errors=0 fastpath=0", timeout=SUITE_TIMEOUT, log=log)
+    found, summary = test_lines(r.lines)
+    failed = [line.split()[1].rstrip(":") for line in found if line.startswith("[FAIL]")]
+    if r.status != "halt" or summary is None:
+        results.add("SLOWPATH_0001", False, f"suite did not finish: {r.describe()}; log: {log}")
+    elif failed:
+        results.add("SLOWPATH_0001", False, f"{len(failed)} tests fail with fastpath=0: "
+                    f"{', '.join(failed[:8])}; log: {log}")
+    else:
+        results.add("SLOWPATH_0001", True)
+
+
 def run_crash(build, kernel, name, scenario, expected):
     log = os.path.join(build, "logs", f"crash-{scenario}.log")
     r = qemu.boot(kernel, os.path.join(build, "tests", f"crash-{scenario}.elf"),
@@ -170,6 +186,7 @@ def main():
 
     run_host_tests(args.build, results)
     suite = run_qemu_suite(args.build, kernel, results)
+    run_slowpath_suite(args.build, kernel, results)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]

@@ -13,6 +13,7 @@
 #include "printf.h"
 #include "kstring.h"
 #include "invocation.h"
+#include "fastpath.h"
 
 struct boot_state boot;
 static struct rootserver rootserver;
@@ -57,6 +58,8 @@ static void parse_cmdline(void)
         sched_idle_exit_ticks = ticks;
     }
     cmdline_option("selftest", selftest, sizeof(selftest));
+    if (cmdline_option("fastpath", v, sizeof(v)))
+        fastpath_enabled = v[0] != '0';
     /* Failed-invocation diagnostics are on unless print_errors=0. */
     if (cmdline_option("print_errors", v, sizeof(v)))
         invocation_print_errors = v[0] != '0';

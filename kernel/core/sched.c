@@ -43,7 +43,7 @@ static void bitmap_clear(unsigned prio)
         bitmap_top &= ~BIT(prio / 64);
 }
 
-static int highest_ready_priority(void)
+int sched_highest_ready_priority(void)
 {
     if (bitmap_top == 0)
         return -1;
@@ -122,7 +122,7 @@ void sched_choose(void)
     bool cur_ok = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
 
     for (;;) {
-        int prio = highest_ready_priority();
+        int prio = sched_highest_ready_priority();
         if (prio < 0 || (cur_ok && prio <= cur->priority)) {
             chosen = cur_ok ? cur : &idle_thread;
             return;
@@ -137,6 +137,25 @@ void sched_choose(void)
         chosen = t;
         return;
     }
+}
+
+/*
+ * seL4's scheduler actions. A thread woken during a kernel entry becomes
+ * the *candidate* to switch to directly (possibleSwitchTo); if a second
+ * wake-up or a reschedule happens in the same entry, everything goes
+ * through the ready queues instead (rescheduleRequired). The decision is
+ * made at kernel exit (sched_exit_kernel), as in seL4's schedule().
+ */
+static tcb_t *candidate;
+static bool choose_new;
+
+static void reschedule_required(void)
+{
+    if (candidate != NULL) {
+        sched_enqueue_head(candidate);
+        candidate = NULL;
+    }
+    choose_new = true;
 }
 
 /* Debug option (kernel command line halt_when_idle=N), 0 = never. */
@@ -171,22 +190,19 @@ void sched_tick(void)
     /* Slice used up: to the back of its priority's queue. */
     cur->timeslice = CONFIG_TIME_SLICE;
     sched_enqueue(cur);
+    reschedule_required();
 }
 
-/*
- * seL4's possibleSwitchTo: a thread that became runnable goes to the head
- * of its queue (so it runs next among equals, directly if it is the best
- * choice), except that a thread of the same priority as a current thread
- * that keeps running waits its turn at the tail.
- */
 void sched_wake(tcb_t *t)
 {
-    tcb_t *cur = cur_thread;
-    bool cur_runs = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
-    if (cur_runs && t != cur && t->priority == cur->priority)
-        sched_enqueue(t);
-    else if (t != cur || !cur_runs)
-        sched_enqueue_head(t);
+    if (t == cur_thread && thread_is_runnable(t))
+        return;                         /* already running */
+    if (!choose_new && candidate == NULL) {
+        candidate = t;
+        return;
+    }
+    reschedule_required();
+    sched_enqueue_head(t);
 }
 
 void sched_yield(void)
@@ -194,6 +210,7 @@ void sched_yield(void)
     tcb_t *cur = cur_thread;
     cur->timeslice = CONFIG_TIME_SLICE;
     sched_enqueue(cur);
+    reschedule_required();
 }
 
 uint64_t sched_ticks(void)
@@ -203,14 +220,58 @@ uint64_t sched_ticks(void)
 
 bool sched_nothing_runnable(void)
 {
-    return highest_ready_priority() < 0 &&
+    return sched_highest_ready_priority() < 0 &&
            (cur_thread == &idle_thread || !thread_is_runnable(cur_thread));
+}
+
+/* The fastpath switches directly: no queueing, no choice to make. */
+NORETURN void sched_switch_to(tcb_t *next)
+{
+    cur_thread = next;
+    arch_return_to(next);
+}
+
+/*
+ * The candidate runs next unless (as seL4 decides) it has lower priority
+ * than the current thread and than some ready thread, or it merely ties
+ * with a current thread that keeps running (then it waits its turn).
+ */
+static tcb_t *take_candidate(void)
+{
+    tcb_t *c = candidate, *cur = cur_thread;
+    candidate = NULL;
+    if (c == NULL || !thread_is_runnable(c))
+        return NULL;
+    bool cur_runs = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
+    if (cur_runs)
+        sched_enqueue_head(cur);
+    bool fastfail = cur == &idle_thread || c->priority < cur->priority;
+    if (fastfail && (int)c->priority < sched_highest_ready_priority()) {
+        sched_enqueue_head(c);
+        return NULL;
+    }
+    if (cur_runs && c->priority == cur->priority) {
+        sched_enqueue(c);
+        return NULL;
+    }
+    return c;                           /* a running current thread stays queued */
+}
+
+void sched_forget(tcb_t *t)
+{
+    if (candidate == t)
+        candidate = NULL;
+    sched_dequeue(t);
 }
 
 NORETURN void sched_exit_kernel(void)
 {
-    sched_choose();
-    tcb_t *next = chosen;
+    tcb_t *next = take_candidate();
+    choose_new = false;
+    if (next == NULL) {
+        sched_choose();
+        next = chosen;
+    }
     chosen = NULL;
     cur_thread = next;
     /* A restarted thread re-executes the instruction at its restart address. */

@@ -18,6 +18,7 @@ static void finalise_thread(tcb_t *t)
     thread_cancel_ipc(t);
     ntfn_unbind(t);
     thread_set_state(t, THREAD_INACTIVE);
+    sched_forget(t);
     arch_forget_thread(t);
 }
 

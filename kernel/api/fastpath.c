@@ -1,0 +1,170 @@
+/*
+ * The IPC fastpath: Call and ReplyRecv in the common case, in one straight
+ * line from syscall entry to the switch into the other thread.
+ *
+ * Each check below names a case the fastpath does not handle; any of them
+ * sends the syscall down the ordinary path (api/syscall.c), which handles
+ * everything. When the fastpath runs, its effect is exactly the slow path's:
+ * same message registers, badge, message info, thread states, queue order,
+ * reply cap and choice of the next thread. CONFIG_FASTPATH=0 compiles it
+ * out; the kernel command line option fastpath=0 turns it off at run time.
+ */
+#include "fastpath.h"
+#include "ipc.h"
+#include "sched.h"
+#include "cdt.h"
+#include <sel4/messageinfo.h>
+#include <sel4/syscall.h>
+#include <sel4/constants.h>
+
+bool fastpath_enabled = true;
+
+#if CONFIG_FASTPATH
+
+/* The message fits in the registers and carries no caps. */
+static bool simple_message(seL4_MessageInfo_t info)
+{
+    return seL4_MessageInfo_get_extraCaps(info) == 0 &&
+           seL4_MessageInfo_get_length(info) <= seL4_FastMessageRegisters;
+}
+
+/* The first `length` MRs and the message info go register to register. */
+static void copy_message(tcb_t *from, tcb_t *to, seL4_MessageInfo_t info, word_t badge)
+{
+    word_t *src = from->ctx.regs, *dst = to->ctx.regs;
+    switch (seL4_MessageInfo_get_length(info)) {
+    case 4:
+        dst[FR_R15] = src[FR_R15];
+        /* fall through */
+    case 3:
+        dst[FR_R9] = src[FR_R9];
+        /* fall through */
+    case 2:
+        dst[FR_R8] = src[FR_R8];
+        /* fall through */
+    case 1:
+        dst[FR_R10] = src[FR_R10];
+        break;
+    default:
+        break;
+    }
+    seL4_MessageInfo_t out = seL4_MessageInfo_new(seL4_MessageInfo_get_label(info), 0, 0,
+                                                  seL4_MessageInfo_get_length(info));
+    dst[FR_RSI] = out.words[0];
+    dst[FR_RDI] = badge;
+}
+
+/* The receiver's VSpace is usable: it will be loaded on the switch. */
+static bool has_vspace(const tcb_t *t)
+{
+    return cap_get_type(t->slots[TCB_SLOT_VSPACE].cap) == CAP_PML4;
+}
+
+/*
+ * The thread woken by this IPC runs next when the current thread blocks,
+ * by seL4's rule (sched.c, take_candidate): unless it has lower priority
+ * than the current thread and than some ready thread.
+ */
+static bool would_run(const tcb_t *woken, const tcb_t *cur)
+{
+    return woken->priority >= cur->priority ||
+           (int)woken->priority >= sched_highest_ready_priority();
+}
+
+/* Call: a receiver is waiting on the endpoint and should run next. */
+static void fastpath_call(tcb_t *cur)
+{
+    seL4_MessageInfo_t info = { { cur->ctx.regs[FR_RSI] } };
+    if (!simple_message(info))
+        return;
+    /* The invoked cap: an endpoint we may send on, with a reply possible. */
+    lookup_result_t r = cspace_lookup_slot(cur->slots[TCB_SLOT_CSPACE].cap,
+                                           cur->ctx.regs[FR_RDI]);
+    if (r.slot == NULL || cap_get_type(r.slot->cap) != CAP_ENDPOINT)
+        return;
+    cap_t cap = r.slot->cap;
+    unsigned rights = cap_ipc_rights(cap);
+    if (!(rights & RIGHT_WRITE) || !(rights & (RIGHT_GRANT | RIGHT_GRANT_REPLY)))
+        return;
+    /* Someone must be waiting to receive. */
+    endpoint_t *ep = ep_ptr(cap_ipc_paddr(cap));
+    if (ep_state(ep) != EP_RECV)
+        return;
+    thread_queue_t q = ep_queue(ep);
+    tcb_t *dest = q.head;
+    /* The receiver must be the scheduler's choice once the caller blocks. */
+    if (!would_run(dest, cur) || !has_vspace(dest))
+        return;
+    /* Its caller slot is empty (its Recv emptied it). */
+    if (!cap_is_null(dest->slots[TCB_SLOT_CALLER].cap))
+        return;
+
+    queue_remove(&q, dest);
+    ep_set(ep, q, q.head != NULL ? EP_RECV : EP_IDLE);
+    copy_message(cur, dest, info, cap_ipc_badge(cap));
+
+    /* The caller waits for the reply; the receiver gets the reply cap. */
+    cur->state = THREAD_BLOCKED_ON_REPLY;
+    cdt_insert_child(&cur->slots[TCB_SLOT_REPLY], &dest->slots[TCB_SLOT_CALLER],
+                     cap_reply_new(cur, false, dest->blocked.can_grant));
+    dest->state = THREAD_RUNNING;
+    sched_switch_to(dest);
+}
+
+/* ReplyRecv: reply to a caller that should run next, then wait on the endpoint. */
+static void fastpath_reply_recv(tcb_t *cur)
+{
+    seL4_MessageInfo_t info = { { cur->ctx.regs[FR_RSI] } };
+    if (!simple_message(info))
+        return;
+    /* The receive half: an endpoint we may receive on, with no sender waiting. */
+    lookup_result_t r = cspace_lookup_slot(cur->slots[TCB_SLOT_CSPACE].cap,
+                                           cur->ctx.regs[FR_RDI]);
+    if (r.slot == NULL || cap_get_type(r.slot->cap) != CAP_ENDPOINT)
+        return;
+    cap_t cap = r.slot->cap;
+    if (!(cap_ipc_rights(cap) & RIGHT_READ))
+        return;
+    endpoint_t *ep = ep_ptr(cap_ipc_paddr(cap));
+    if (ep_state(ep) == EP_SEND)
+        return;
+    /* A pending bound notification would end the receive at once. */
+    if (cur->bound_notification != 0)
+        return;
+    /* The reply half: a reply cap to a caller waiting for it, not after a fault. */
+    cte_t *reply_slot = &cur->slots[TCB_SLOT_CALLER];
+    cap_t reply = reply_slot->cap;
+    if (cap_get_type(reply) != CAP_REPLY)
+        return;
+    tcb_t *caller = cap_thread_tcb(reply);
+    if (caller->state != THREAD_BLOCKED_ON_REPLY || caller->fault.type != FAULT_NULL)
+        return;
+    /* The caller must be the scheduler's choice once we block. */
+    if (!would_run(caller, cur) || !has_vspace(caller))
+        return;
+
+    /* Block on the endpoint, behind any other receivers. */
+    thread_queue_t q = ep_queue(ep);
+    cur->blocked = (ipc_block_t){ .object = cap_ipc_paddr(cap),
+                                  .can_grant = (cap_ipc_rights(cap) & RIGHT_GRANT) != 0 };
+    cur->state = THREAD_BLOCKED_ON_RECEIVE;
+    queue_append(&q, cur);
+    ep_set(ep, q, EP_RECV);
+
+    /* The reply: badge 0, and the one-shot reply cap is used up. */
+    copy_message(cur, caller, info, 0);
+    cdt_remove(reply_slot);
+    caller->state = THREAD_RUNNING;
+    sched_switch_to(caller);
+}
+
+void fastpath_try(tcb_t *cur, sword_t number)
+{
+    if (!fastpath_enabled || cur->queued)
+        return;
+    if (number == seL4_SysCall)
+        fastpath_call(cur);
+    else if (number == seL4_SysReplyRecv)
+        fastpath_reply_recv(cur);
+}
+#endif /* CONFIG_FASTPATH */
