@@ -24,8 +24,12 @@ static bool delete_one(cte_t *slot, cte_t *parent)
     cap_t cap = slot->cap;
     bool final = cdt_is_final(slot);
     cdt_remove(slot);
-    if (!final)
+    if (!final) {
+        /* Each frame cap holds its own mapping, which goes with the cap. */
+        if (cap_get_type(cap) == CAP_FRAME)
+            object_finalise(cap);
         return false;                   /* other caps keep the object alive */
+    }
     /*
      * Finalise first: a TCB must stop (leave IPC queues, drop the reply cap
      * to it) before its slots are emptied; a CNode has nothing to undo.
