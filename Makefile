@@ -3,6 +3,7 @@
 #   make            build the kernel and the default system
 #   make run        boot the default system in QEMU on this terminal
 #   make test       host tests + in-QEMU tests; last line "N passed, N failed"
+#   make bench      benchmarks under QEMU -icount (tools/bench.py): table + results.json
 #   make debug      boot halted with QEMU's gdb stub; prints how to attach
 #   make clean
 #
@@ -64,6 +65,9 @@ CRASH_SCENARIOS := null ud2 syscall int80 hlt kernel-read kernel-write nx capfau
 	softint div0 recv flags
 CRASH_OBJ_DEPS = $(CRT_OBJ)
 CRASH_ELFS := $(patsubst %,$(BUILD)/tests/crash-%.elf,$(CRASH_SCENARIOS))
+# A user-level COM2 driver run as the root task (tests/uart/, UART_0001).
+UART_C    := $(wildcard tests/uart/*.c)
+UART_ELF  := $(BUILD)/tests/uart.elf
 
 # --- host tests -------------------------------------------------------------
 # -fno-pie/-no-pie keep static data below 2^46, so the CSpace tests can put
@@ -84,7 +88,7 @@ HOST_TEST_C := $(wildcard tests/host/*.c)
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
 .PHONY: all run test debug clean deps host-test qemu-test images
-all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF) $(CRASH_ELFS)
+all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF) $(CRASH_ELFS) $(UART_ELF)
 images: all
 
 # --- kernel rules -----------------------------------------------------------
@@ -131,6 +135,13 @@ $(BUILD)/tests/crash/crash-%.o: tests/crash/crash.c
 
 $(BUILD)/tests/crash-%.elf: $(CRASH_OBJ_DEPS) $(BUILD)/tests/crash/crash-%.o $(LIBC_A) user/crt/user.ld
 	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(BUILD)/tests/crash/crash-$*.o $(LIBC_A)
+
+$(BUILD)/tests/uart/%.o: tests/uart/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(UART_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UART_C)) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UART_C)) $(LIBC_A)
 
 $(LIBC_A): $(LIBC_OBJ)
 	@rm -f $@
@@ -180,5 +191,30 @@ test: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# --- benchmarks (make bench; not part of all/test) ---------------------------
+# The benchmark root task (bench/) boots under QEMU with -icount, twice (IPC
+# fastpath on and off); tools/bench.py prints the table and writes
+# $(BUILD)/bench/results.json.
+BENCH_C   := $(wildcard bench/*.c)
+BENCH_S   := $(wildcard bench/*.S)
+BENCH_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(BENCH_C)) $(patsubst %.S,$(BUILD)/%.o,$(BENCH_S))
+BENCH_ELF := $(BUILD)/bench/bench.elf
+
+$(BUILD)/bench/%.o: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Ibench -c $< -o $@
+
+$(BUILD)/bench/%.o: bench/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Ibench -c $< -o $@
+
+$(BENCH_ELF): $(CRT_OBJ) $(BENCH_OBJ) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(BENCH_OBJ) $(LIBC_A)
+
+.PHONY: bench
+bench: deps $(KERNEL_IMG) $(BENCH_ELF)
+	@$(PYTHON) tools/bench.py --kernel $(KERNEL_IMG) --root $(BENCH_ELF) \
+		--out $(BUILD)/bench/results.json --logdir $(BUILD)/bench
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

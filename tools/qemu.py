@@ -10,7 +10,13 @@ and a timeout on every boot.
     qemu.py run   --kernel K --root R      interactive, serial on this terminal
     qemu.py debug --kernel K --root R --symbols ELF
     qemu.py boot  --kernel K --root R [--append ARGS] [--log FILE]
+                  [--qemu-args "-icount shift=0,sleep=off"]
     qemu.py boottime --kernel K --root R [--runs N]
+
+Any mode takes --com2 unix:PATH or --com2 tcp:HOST:PORT: COM2 (I/O ports
+0x2F8-0x2FF, IRQ 3) becomes a listening socket that QEMU does not wait for
+(server=on,wait=off). COM1, the kernel console, stays on this terminal / the
+log: QEMU gives the -serial options to COM1, COM2, ... in order.
 
 Exit statuses of QEMU with isa-debug-exit are (code << 1) | 1; the kernel
 uses 0x10 for seL4_DebugHalt, 0x11 for "idle with nothing to run" and 0x7F
@@ -20,6 +26,7 @@ import argparse
 import os
 import re
 import selectors
+import shlex
 import shutil
 import subprocess
 import sys
@@ -32,7 +39,7 @@ DEFAULT_TIMEOUT = 300
 STATUS_BY_EXIT = {33: "halt", 35: "idle", 255: "panic"}
 
 # The first line that user level prints (runtime or test framework).
-USER_LINE = re.compile(r"^(rootserver|tests|crash)[:\s]|^\[(PASS|FAIL)\]")
+USER_LINE = re.compile(r"^(rootserver|tests|crash|uart)[:\s]|^\[(PASS|FAIL)\]")
 
 
 def qemu_binary():
@@ -42,16 +49,42 @@ def qemu_binary():
     return path
 
 
-def qemu_command(kernel, root, append=None, interactive=False, gdb=False):
+# Instruction counting (tools/bench.py): the guest's TSC advances by one per
+# retired instruction and runs are repeatable (../shared/bench/README.md).
+ICOUNT_ARGS = ["-icount", "shift=0,sleep=off"]
+
+
+def com2_chardev(spec):
+    """QEMU -chardev options for COM2 from "unix:PATH" or "tcp:HOST:PORT"."""
+    kind, _, where = spec.partition(":")
+    if kind == "unix" and where:
+        return f"socket,id=com2,path={where},server=on,wait=off"
+    if kind == "tcp":
+        host, _, port = where.rpartition(":")
+        if host and port.isdigit():
+            return f"socket,id=com2,host={host},port={port},server=on,wait=off"
+    raise ValueError(f"bad COM2 socket {spec!r}: use unix:PATH or tcp:HOST:PORT")
+
+
+def qemu_command(kernel, root, append=None, interactive=False, gdb=False, extra_args=None,
+                 com2=None):
+    """extra_args: more QEMU arguments (a list), e.g. ICOUNT_ARGS.
+    com2: "unix:PATH" or "tcp:HOST:PORT" puts COM2 on a listening socket."""
     cmd = [qemu_binary(), "-machine", "pc,accel=tcg", "-cpu", CPU, "-m", MEMORY,
            "-kernel", kernel, "-initrd", root,
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot"]
+    if extra_args:
+        cmd += list(extra_args)
     if append:
         cmd += ["-append", append]
+    if com2:
+        cmd += ["-chardev", com2_chardev(com2)]
     if interactive:
         cmd += ["-nographic", "-serial", "mon:stdio"]
     else:
         cmd += ["-display", "none", "-monitor", "none", "-serial", "stdio"]
+    if com2:
+        cmd += ["-serial", "chardev:com2"]      # the second -serial is COM2
     if gdb:
         cmd += ["-s", "-S"]
     return cmd
@@ -76,14 +109,20 @@ class BootResult:
         return f"{self.status} (QEMU exit {self.exit_code}) after {self.wall_s:.2f} s"
 
 
-def boot(kernel, root, append=None, timeout=None, log=None, echo=False):
-    """Boots once, collecting the serial output; never raises on guest failure."""
+def boot(kernel, root, append=None, timeout=None, log=None, echo=False, extra_args=None,
+         com2=None, on_line=None, abort=None):
+    """Boots once, collecting the serial output; never raises on guest failure.
+    extra_args: more QEMU arguments (a list), e.g. ICOUNT_ARGS.
+    com2: "unix:PATH" / "tcp:HOST:PORT" puts COM2 on a listening socket.
+    on_line(line) is called (in this thread) for every console line as it
+    arrives; setting the threading.Event `abort` kills QEMU (status "aborted")."""
     timeout = timeout_seconds(timeout)
     result = BootResult()
     result.log = log
     start = time.monotonic()
-    proc = subprocess.Popen(qemu_command(kernel, root, append), stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(qemu_command(kernel, root, append, extra_args=extra_args, com2=com2),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     pending = b""
@@ -94,6 +133,10 @@ def boot(kernel, root, append=None, timeout=None, log=None, echo=False):
             if left <= 0:
                 proc.kill()
                 result.status = "timeout"
+                break
+            if abort is not None and abort.is_set():
+                proc.kill()
+                result.status = "aborted"
                 break
             if not sel.select(timeout=min(left, 1.0)):
                 if proc.poll() is not None:
@@ -116,6 +159,8 @@ def boot(kernel, root, append=None, timeout=None, log=None, echo=False):
                     out.flush()
                 if echo:
                     print(line, flush=True)
+                if on_line is not None:
+                    on_line(line)
         if pending:
             line = pending.decode("utf-8", errors="replace")
             result.lines.append(line)
@@ -136,7 +181,8 @@ def cmd_run(args):
     timeout = timeout_seconds(args.timeout)
     print(f"qemu: booting {args.kernel} with root task {args.root} "
           f"(Ctrl-A X quits; timeout {timeout:.0f} s)", flush=True)
-    cmd = qemu_command(args.kernel, args.root, args.append, interactive=True)
+    cmd = qemu_command(args.kernel, args.root, args.append, interactive=True,
+                       extra_args=args.qemu_args, com2=args.com2)
     try:
         code = subprocess.run(cmd, timeout=timeout).returncode
     except subprocess.TimeoutExpired:
@@ -151,12 +197,14 @@ def cmd_debug(args):
     print("qemu: waiting for gdb on localhost:1234. In another terminal run:\n")
     print(f"  gdb {args.symbols} -ex 'target remote localhost:1234'\n", flush=True)
     print("  (then e.g. 'hbreak kernel_main' and 'continue'; QEMU starts halted)\n", flush=True)
-    cmd = qemu_command(args.kernel, args.root, args.append, interactive=True, gdb=True)
+    cmd = qemu_command(args.kernel, args.root, args.append, interactive=True, gdb=True,
+                       extra_args=args.qemu_args, com2=args.com2)
     return subprocess.run(cmd).returncode
 
 
 def cmd_boot(args):
-    r = boot(args.kernel, args.root, args.append, args.timeout, args.log, echo=True)
+    r = boot(args.kernel, args.root, args.append, args.timeout, args.log, echo=True,
+             extra_args=args.qemu_args, com2=args.com2)
     print(f"qemu: {r.describe()}" + (f"; log {r.log}" if r.log else ""))
     return 0 if r.status in ("halt", "idle") else 1
 
@@ -164,7 +212,8 @@ def cmd_boot(args):
 def cmd_boottime(args):
     times = []
     for _ in range(args.runs):
-        r = boot(args.kernel, args.root, args.append, args.timeout)
+        r = boot(args.kernel, args.root, args.append, args.timeout, extra_args=args.qemu_args,
+                 com2=args.com2)
         if r.first_user_line_s is None:
             print(f"boottime: no user-level line ({r.describe()})")
             return 1
@@ -184,8 +233,11 @@ def main():
     p.add_argument("--symbols")
     p.add_argument("--append", help="kernel command line, e.g. halt_when_idle=50")
     p.add_argument("--timeout", type=float)
+    p.add_argument("--qemu-args", type=shlex.split, default=None,
+                   help='more QEMU arguments, e.g. "-icount shift=0,sleep=off"')
     p.add_argument("--log")
     p.add_argument("--runs", type=int, default=5)
+    p.add_argument("--com2", help="COM2 on a listening socket: unix:PATH or tcp:HOST:PORT")
     args = p.parse_args()
     handler = {"run": cmd_run, "debug": cmd_debug, "boot": cmd_boot, "boottime": cmd_boottime}
     return handler[args.mode](args)

@@ -6,6 +6,8 @@
   3. crash boots: root tasks that fault with no handler
      (build/tests/crash-*.elf); the kernel must report the fault decoded,
      suspend the thread, and keep running until halt_when_idle stops it.
+  4. UART_0001: a user-level COM2 driver (build/tests/uart.elf) with COM2 on
+     a UNIX socket; the runner sends a line and expects it echoed back.
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -14,8 +16,13 @@ import argparse
 import concurrent.futures
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
+import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
@@ -25,6 +32,9 @@ SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
 IDLE_TICKS = 25         # 50 ms of idle after the fault, then the kernel stops QEMU
 CRASH_TIMEOUT = 60
 SUITE_TIMEOUT = 300
+UART_TIMEOUT = 90       # the whole boot
+UART_STEP_TIMEOUT = 30  # each wait inside it (ready line, echo, connect)
+UART_LINE = b"arca uart echo test: 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ ~!@#$%^&*()\n"
 
 HEX = r"0x[0-9a-f]+"
 
@@ -176,6 +186,105 @@ def run_selftest(build, kernel, name, selftest, expected):
     return name, True, ""
 
 
+def uart_exchange(path, message, timeout):
+    """Connects to the COM2 socket, sends message, returns what came back
+    (stops at len(message) bytes or after timeout seconds)."""
+    deadline = time.monotonic() + timeout
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        while True:
+            try:
+                sock.settimeout(max(0.1, deadline - time.monotonic()))
+                sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.1)
+        sock.sendall(message)
+        got = b""
+        while len(got) < len(message):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            sock.settimeout(left)
+            try:
+                chunk = sock.recv(4096)
+            except socket.timeout:
+                break
+            if not chunk:
+                break
+            got += chunk
+        return got
+    finally:
+        sock.close()
+
+
+def run_uart(build, kernel, name="UART_0001"):
+    """Boots the COM2 driver with COM2 on a UNIX socket; after "uart: ready"
+    sends UART_LINE, expects it echoed byte for byte, then "uart: done N
+    bytes" and the DebugHalt exit status."""
+    log = os.path.join(build, "logs", "uart.log")
+    root = os.path.join(build, "tests", "uart.elf")
+    tmpdir = tempfile.mkdtemp(prefix="arca-uart-")
+    path = os.path.join(tmpdir, "com2.sock")
+    ready, abort = threading.Event(), threading.Event()
+    holder, errors = [], []
+
+    def on_line(line):
+        if line.startswith("uart: error"):
+            errors.append(line)
+            ready.set()
+        elif line.startswith("uart: ready"):
+            ready.set()
+
+    def run():
+        try:
+            holder.append(qemu.boot(kernel, root, timeout=UART_TIMEOUT, log=log,
+                                    com2=f"unix:{path}", on_line=on_line, abort=abort))
+        except Exception as e:      # noqa: BLE001 - reported as the test's failure
+            errors.append(f"runner: {e!r}")
+        ready.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    problem, echo = None, b""
+    try:
+        if not ready.wait(UART_STEP_TIMEOUT):
+            problem = f"no 'uart: ready' within {UART_STEP_TIMEOUT} s"
+        elif errors:
+            problem = errors[0]
+        elif holder:
+            problem = "the driver stopped before it was ready"
+        else:
+            try:
+                echo = uart_exchange(path, UART_LINE, UART_STEP_TIMEOUT)
+            except OSError as e:
+                problem = f"COM2 socket: {e}"
+            if problem is None and echo != UART_LINE:
+                problem = (f"echo mismatch: sent {len(UART_LINE)} bytes, got {len(echo)}: "
+                           f"{echo[:80]!r}")
+        if problem is not None:
+            abort.set()
+        thread.join(UART_TIMEOUT + 30)
+    finally:
+        abort.set()
+        shutil.rmtree(tmpdir, ignore_errors=True)
+    if thread.is_alive() or not holder:
+        return name, False, f"{problem or (errors[0] if errors else 'QEMU did not stop')}; log: {log}"
+    r = holder[0]
+    if problem is not None:
+        return name, False, f"{problem} ({r.describe()}); log: {log}"
+    if errors:
+        return name, False, f"{errors[0]}; log: {log}"
+    done = re.compile(rf"^uart: done {len(UART_LINE)} bytes\b")
+    if not any(done.search(line) for line in r.lines):
+        return name, False, f"no 'uart: done {len(UART_LINE)} bytes' line; log: {log}"
+    if r.status != "halt":
+        return name, False, f"expected the DebugHalt exit status, got {r.describe()}; log: {log}"
+    return name, True, ""
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default="build")
@@ -190,6 +299,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]
+        jobs.append(pool.submit(run_uart, args.build, kernel))
         for job in jobs:
             results.add(*job.result())
 
