@@ -78,11 +78,10 @@ static void fastpath_call(tcb_t *cur)
     if (!simple_message(info))
         return;
     /* The invoked cap: an endpoint we may send on, with a reply possible. */
-    lookup_result_t r = cspace_lookup_slot(cur->slots[TCB_SLOT_CSPACE].cap,
-                                           cur->ctx.regs[FR_RDI]);
-    if (r.slot == NULL || cap_get_type(r.slot->cap) != CAP_ENDPOINT)
+    cte_t *slot = cspace_lookup_fast(cur->slots[TCB_SLOT_CSPACE].cap, cur->ctx.regs[FR_RDI]);
+    if (slot == NULL || cap_get_type(slot->cap) != CAP_ENDPOINT)
         return;
-    cap_t cap = r.slot->cap;
+    cap_t cap = slot->cap;
     unsigned rights = cap_ipc_rights(cap);
     if (!(rights & RIGHT_WRITE) || !(rights & (RIGHT_GRANT | RIGHT_GRANT_REPLY)))
         return;
@@ -118,11 +117,10 @@ static void fastpath_reply_recv(tcb_t *cur)
     if (!simple_message(info))
         return;
     /* The receive half: an endpoint we may receive on, with no sender waiting. */
-    lookup_result_t r = cspace_lookup_slot(cur->slots[TCB_SLOT_CSPACE].cap,
-                                           cur->ctx.regs[FR_RDI]);
-    if (r.slot == NULL || cap_get_type(r.slot->cap) != CAP_ENDPOINT)
+    cte_t *slot = cspace_lookup_fast(cur->slots[TCB_SLOT_CSPACE].cap, cur->ctx.regs[FR_RDI]);
+    if (slot == NULL || cap_get_type(slot->cap) != CAP_ENDPOINT)
         return;
-    cap_t cap = r.slot->cap;
+    cap_t cap = slot->cap;
     if (!(cap_ipc_rights(cap) & RIGHT_READ))
         return;
     endpoint_t *ep = ep_ptr(cap_ipc_paddr(cap));
@@ -160,7 +158,8 @@ static void fastpath_reply_recv(tcb_t *cur)
 
 void fastpath_try(tcb_t *cur, sword_t number)
 {
-    if (!fastpath_enabled || cur->queued)
+    /* The running thread is never in a ready queue (sched.c). */
+    if (!fastpath_enabled)
         return;
     if (number == seL4_SysCall)
         fastpath_call(cur);

@@ -100,10 +100,3 @@ word_t *thread_ipc_buffer(const tcb_t *t, bool for_write)
     return paddr_to_kptr(cap_object_paddr(frame) + offset);
 }
 
-paddr_t thread_vspace_root(const tcb_t *t)
-{
-    cap_t root = t->slots[TCB_SLOT_VSPACE].cap;
-    if (cap_get_type(root) != CAP_PML4)
-        return 0;
-    return cap_object_paddr(root);
-}

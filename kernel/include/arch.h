@@ -39,8 +39,15 @@ void arch_init_user_context(arch_context_t *ctx, vaddr_t entry, word_t arg0);
 void arch_init_idle_context(arch_context_t *ctx, word_t stack_top);
 /* Switches to the thread's address space and FPU state and leaves the kernel. */
 NORETURN void arch_return_to(struct tcb *t);
-word_t arch_get_reg(const arch_context_t *ctx, unsigned fr);
-void arch_set_reg(arch_context_t *ctx, unsigned fr, word_t v);
+static inline word_t arch_get_reg(const arch_context_t *ctx, unsigned fr)
+{
+    return ctx->regs[fr];
+}
+
+static inline void arch_set_reg(arch_context_t *ctx, unsigned fr, word_t v)
+{
+    ctx->regs[fr] = v;
+}
 bool arch_context_is_kernel(const arch_context_t *ctx);
 
 /*

@@ -37,4 +37,31 @@ lookup_result_t cspace_resolve(cap_t root, word_t cptr, unsigned n);
  */
 lookup_result_t cspace_lookup_slot(cap_t cspace_root, word_t cptr);
 
+/*
+ * lookupSlot for the IPC fastpath: the same resolution, but it only reports
+ * success (the slot) or failure (NULL), so it can stay small and inline.
+ * Failures go down the ordinary path, which reports them in full.
+ */
+static inline cte_t *cspace_lookup_fast(cap_t node, word_t cptr)
+{
+    unsigned n = 64;
+    for (;;) {
+        if (cap_get_type(node) != CAP_CNODE)
+            return NULL;
+        unsigned radix = cap_cnode_radix(node);
+        unsigned gsize = cap_cnode_guard_size(node);
+        if (radix == 0 || radix + gsize > n)
+            return NULL;
+        word_t bits = n == 64 ? cptr : cptr & MASK(n);     /* the n bits left */
+        word_t guard = gsize == 0 ? 0 : bits >> (n - gsize);
+        if (guard != cap_cnode_guard(node))
+            return NULL;
+        n -= radix + gsize;
+        cte_t *slot = cap_cnode_slots(node) + ((bits >> n) & MASK(radix));
+        if (n == 0 || cap_get_type(slot->cap) != CAP_CNODE)
+            return slot;
+        node = slot->cap;
+    }
+}
+
 #endif

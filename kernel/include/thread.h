@@ -113,6 +113,10 @@ void thread_init_slots(tcb_t *t);
  */
 word_t *thread_ipc_buffer(const tcb_t *t, bool for_write);
 /* Physical address of the thread's VSpace root, 0 if it has none. */
-paddr_t thread_vspace_root(const tcb_t *t);
+static inline paddr_t thread_vspace_root(const tcb_t *t)
+{
+    cap_t root = t->slots[TCB_SLOT_VSPACE].cap;
+    return cap_get_type(root) == CAP_PML4 ? cap_object_paddr(root) : 0;
+}
 
 #endif

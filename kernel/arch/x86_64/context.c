@@ -59,16 +59,6 @@ bool arch_context_is_kernel(const arch_context_t *ctx)
     return (ctx->regs[FR_CS] & 3) == 0;
 }
 
-word_t arch_get_reg(const arch_context_t *ctx, unsigned fr)
-{
-    return ctx->regs[fr];
-}
-
-void arch_set_reg(arch_context_t *ctx, unsigned fr, word_t v)
-{
-    ctx->regs[fr] = v;
-}
-
 static void switch_fpu(tcb_t *t)
 {
     if (fpu_owner == t)

@@ -138,8 +138,7 @@ void descriptors_init(void)
         : "rax", "memory");
 }
 
-void descriptors_set_frame_top(word_t top)
-{
-    tss.ist[0] = top;
-    tss.rsp[0] = top;
-}
+/* Only IST1 is switched per thread: every gate names an IST stack, so RSP0
+ * is never used. */
+struct unaligned_word *const tss_ist1 = (struct unaligned_word *)((uint8_t *)&tss + 36);
+_Static_assert(__builtin_offsetof(struct tss64, ist) == 36, "TSS layout");

@@ -16,7 +16,16 @@
 #define VECTOR_SPURIOUS         0xFF
 
 void descriptors_init(void);
-/* IST1/RSP0: where the next interrupt pushes its frame. */
-void descriptors_set_frame_top(word_t top);
+/* IST1: where the next interrupt pushes its frame (descriptors.c). The
+ * hardware TSS layout leaves it unaligned, hence the packed wrapper. */
+struct PACKED unaligned_word {
+    word_t value;
+};
+extern struct unaligned_word *const tss_ist1;
+
+static inline void descriptors_set_frame_top(word_t top)
+{
+    tss_ist1->value = top;
+}
 
 #endif
