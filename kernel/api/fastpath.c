@@ -143,8 +143,9 @@ static void fastpath_reply_recv(tcb_t *cur)
 
     /* Block on the endpoint, behind any other receivers. */
     thread_queue_t q = ep_queue(ep);
-    cur->blocked = (ipc_block_t){ .object = cap_ipc_paddr(cap),
-                                  .can_grant = (cap_ipc_rights(cap) & RIGHT_GRANT) != 0 };
+    /* Only these two fields mean anything while blocked on receive. */
+    cur->blocked.object = cap_ipc_paddr(cap);
+    cur->blocked.can_grant = (cap_ipc_rights(cap) & RIGHT_GRANT) != 0;
     cur->state = THREAD_BLOCKED_ON_RECEIVE;
     queue_append(&q, cur);
     ep_set(ep, q, EP_RECV);
