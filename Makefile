@@ -35,6 +35,13 @@ KERNEL_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
 # make FASTPATH=0 compiles the IPC fastpath out (kernel/api/fastpath.c).
 FASTPATH  ?= 1
 KERNEL_CFLAGS += -DCONFIG_FASTPATH=$(FASTPATH)
+# make DOMAINS=n builds kernel and user code for n scheduling domains
+# (configuration Q has 1); make test also builds and boots a DOMAINS=4 system.
+DOMAINS   ?= 1
+ifneq ($(DOMAINS),1)
+DOMAIN_FLAGS := -DCONFIG_NUM_DOMAINS=$(DOMAINS) -DCONFIG_NUM_DOMAIN_SCHEDULES=100
+endif
+KERNEL_CFLAGS += $(DOMAIN_FLAGS)
 KERNEL_ASFLAGS := -Ikernel/include -Ikernel/arch/x86_64/include -D__ASSEMBLER__ -MMD -MP
 
 KERNEL_C  := $(wildcard kernel/core/*.c kernel/object/*.c kernel/api/*.c \
@@ -47,7 +54,7 @@ KERNEL_IMG := $(BUILD)/kernel32.elf
 # --- user level -------------------------------------------------------------
 USER_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-pie -fno-pic -mcmodel=small -nostdinc -isystem $(GCC_INC) \
-	-Iuser/libc/include -Ilibsel4/include -MMD -MP
+	-Iuser/libc/include -Ilibsel4/include -MMD -MP $(DOMAIN_FLAGS)
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -T user/crt/user.ld
 
 LIBC_C    := $(wildcard user/libc/*.c) libsel4/src/ipcbuffer.c
@@ -65,6 +72,10 @@ CRASH_SCENARIOS := null ud2 syscall int80 hlt kernel-read kernel-write nx capfau
 	softint div0 recv flags
 CRASH_OBJ_DEPS = $(CRT_OBJ)
 CRASH_ELFS := $(patsubst %,$(BUILD)/tests/crash-%.elf,$(CRASH_SCENARIOS))
+# The multi-domain suite (tests/domains/ plus the framework), for DOMAINS > 1.
+DOMAIN_TESTS_C := $(wildcard tests/domains/*.c) tests/kernel/framework.c \
+	tests/kernel/util.c tests/kernel/thread_util.c
+DOMAIN_TESTS_ELF := $(BUILD)/tests/domains.elf
 # A user-level COM2 driver run as the root task (tests/uart/, UART_0001).
 UART_C    := $(wildcard tests/uart/*.c)
 UART_ELF  := $(BUILD)/tests/uart.elf
@@ -87,7 +98,7 @@ HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootme
 HOST_TEST_C := $(wildcard tests/host/*.c)
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
-.PHONY: all run test debug clean deps host-test qemu-test images
+.PHONY: all run test debug clean deps host-test qemu-test images domain-images
 all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF) $(CRASH_ELFS) $(UART_ELF)
 images: all
 
@@ -143,6 +154,15 @@ $(BUILD)/tests/uart/%.o: tests/uart/%.c
 $(UART_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UART_C)) $(LIBC_A) user/crt/user.ld
 	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(UART_C)) $(LIBC_A)
 
+$(BUILD)/tests/domains/%.o: tests/domains/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Itests/kernel -c $< -o $@
+
+$(DOMAIN_TESTS_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(DOMAIN_TESTS_C)) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(DOMAIN_TESTS_C)) $(LIBC_A)
+
+domain-images: $(KERNEL_IMG) $(DOMAIN_TESTS_ELF)
+
 $(LIBC_A): $(LIBC_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
@@ -184,7 +204,9 @@ qemu-test: deps all
 
 test: deps
 	@mkdir -p $(BUILD)/logs
-	@$(MAKE) --no-print-directory all $(HOST_TEST_BIN) > $(BUILD)/logs/build.log 2>&1 || \
+	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) && \
+	   $(MAKE) --no-print-directory BUILD=$(BUILD)/domains DOMAINS=4 domain-images; } \
+		> $(BUILD)/logs/build.log 2>&1 || \
 		{ tail -40 $(BUILD)/logs/build.log; echo "build failed; log: $(BUILD)/logs/build.log"; \
 		  echo "0 passed, 1 failed"; exit 1; }
 	@$(PYTHON) tools/testrun.py --build $(BUILD)

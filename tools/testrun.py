@@ -158,6 +158,21 @@ def run_slowpath_suite(build, kernel, results):
         results.add("SLOWPATH_0001", True)
 
 
+def run_domain_suite(build, results):
+    """The multi-domain suite on a kernel built with DOMAINS=4."""
+    log = os.path.join(build, "logs", "domain-tests.log")
+    dbuild = os.path.join(build, "domains")
+    r = qemu.boot(os.path.join(dbuild, "kernel32.elf"),
+                  os.path.join(dbuild, "tests", "domains.elf"),
+                  append="print_errors=0", timeout=SUITE_TIMEOUT, log=log)
+    found, summary = test_lines(r.lines)
+    for line in found:
+        results.add_line(line)
+    if r.status != "halt" or summary is None or summary[0] + summary[1] != len(found):
+        results.add("DOMAIN_SUITE", False, f"multi-domain suite did not finish cleanly: "
+                    f"{r.describe()}; log: {log}")
+
+
 def run_crash(build, kernel, name, scenario, expected):
     log = os.path.join(build, "logs", f"crash-{scenario}.log")
     r = qemu.boot(kernel, os.path.join(build, "tests", f"crash-{scenario}.elf"),
@@ -296,6 +311,7 @@ def main():
     run_host_tests(args.build, results)
     suite = run_qemu_suite(args.build, kernel, results)
     run_slowpath_suite(args.build, kernel, results)
+    run_domain_suite(args.build, results)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]

@@ -67,6 +67,8 @@ static bool has_vspace(const tcb_t *t)
  */
 static bool would_run(const tcb_t *woken, const tcb_t *cur)
 {
+    if (woken->domain != sched_cur_domain)
+        return false;
     return woken->priority >= cur->priority ||
            (int)woken->priority >= sched_highest_ready_priority();
 }

@@ -23,32 +23,39 @@ struct ready_queue {
     tcb_t *tail;
 };
 
-static struct ready_queue ready[NUM_PRIORITIES];
-static uint64_t bitmap_top;                  /* bit i: some queue in word i */
-static uint64_t bitmap[NUM_PRIORITIES / 64];
+/*
+ * One set of queues per scheduling domain; only the current domain's
+ * threads run (objects.md §8). With one domain (configuration Q) this is a
+ * single set.
+ */
+static struct ready_queue ready[CONFIG_NUM_DOMAINS][NUM_PRIORITIES];
+static uint64_t bitmap_top[CONFIG_NUM_DOMAINS];    /* bit i: some queue in word i */
+static uint64_t bitmap[CONFIG_NUM_DOMAINS][NUM_PRIORITIES / 64];
+unsigned sched_cur_domain;
 static tcb_t *chosen;                        /* thread to run at kernel exit */
 static uint64_t ticks;
 static uint8_t idle_stack[4096] ALIGNED(16);
 
-static void bitmap_set(unsigned prio)
+static void bitmap_set(unsigned dom, unsigned prio)
 {
-    bitmap[prio / 64] |= BIT(prio % 64);
-    bitmap_top |= BIT(prio / 64);
+    bitmap[dom][prio / 64] |= BIT(prio % 64);
+    bitmap_top[dom] |= BIT(prio / 64);
 }
 
-static void bitmap_clear(unsigned prio)
+static void bitmap_clear(unsigned dom, unsigned prio)
 {
-    bitmap[prio / 64] &= ~BIT(prio % 64);
-    if (bitmap[prio / 64] == 0)
-        bitmap_top &= ~BIT(prio / 64);
+    bitmap[dom][prio / 64] &= ~BIT(prio % 64);
+    if (bitmap[dom][prio / 64] == 0)
+        bitmap_top[dom] &= ~BIT(prio / 64);
 }
 
 int sched_highest_ready_priority(void)
 {
-    if (bitmap_top == 0)
+    unsigned dom = sched_cur_domain;
+    if (bitmap_top[dom] == 0)
         return -1;
-    unsigned word = 63 - (unsigned)__builtin_clzl(bitmap_top);
-    return (int)(word * 64 + 63 - (unsigned)__builtin_clzl(bitmap[word]));
+    unsigned word = 63 - (unsigned)__builtin_clzl(bitmap_top[dom]);
+    return (int)(word * 64 + 63 - (unsigned)__builtin_clzl(bitmap[dom][word]));
 }
 
 void sched_init(void)
@@ -64,7 +71,7 @@ void sched_enqueue(tcb_t *t)
 {
     if (t->queued)
         return;
-    struct ready_queue *q = &ready[t->priority];
+    struct ready_queue *q = &ready[t->domain][t->priority];
     t->sched_next = NULL;
     t->sched_prev = q->tail;
     if (q->tail != NULL)
@@ -73,14 +80,14 @@ void sched_enqueue(tcb_t *t)
         q->head = t;
     q->tail = t;
     t->queued = true;
-    bitmap_set(t->priority);
+    bitmap_set(t->domain, t->priority);
 }
 
 static void sched_enqueue_head(tcb_t *t)
 {
     if (t->queued)
         return;
-    struct ready_queue *q = &ready[t->priority];
+    struct ready_queue *q = &ready[t->domain][t->priority];
     t->sched_prev = NULL;
     t->sched_next = q->head;
     if (q->head != NULL)
@@ -89,14 +96,14 @@ static void sched_enqueue_head(tcb_t *t)
         q->tail = t;
     q->head = t;
     t->queued = true;
-    bitmap_set(t->priority);
+    bitmap_set(t->domain, t->priority);
 }
 
 void sched_dequeue(tcb_t *t)
 {
     if (!t->queued)
         return;
-    struct ready_queue *q = &ready[t->priority];
+    struct ready_queue *q = &ready[t->domain][t->priority];
     if (t->sched_prev != NULL)
         t->sched_prev->sched_next = t->sched_next;
     else
@@ -108,7 +115,7 @@ void sched_dequeue(tcb_t *t)
     t->sched_next = t->sched_prev = NULL;
     t->queued = false;
     if (q->head == NULL)
-        bitmap_clear(t->priority);
+        bitmap_clear(t->domain, t->priority);
 }
 
 /*
@@ -119,7 +126,8 @@ void sched_choose(void)
 {
     tcb_t *cur = cur_thread;
     /* A current thread that put itself back in a queue competes from there. */
-    bool cur_ok = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
+    bool cur_ok = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued &&
+                  cur->domain == sched_cur_domain;
 
     for (;;) {
         int prio = sched_highest_ready_priority();
@@ -127,7 +135,7 @@ void sched_choose(void)
             chosen = cur_ok ? cur : &idle_thread;
             return;
         }
-        tcb_t *t = ready[prio].head;
+        tcb_t *t = ready[sched_cur_domain][prio].head;
         sched_dequeue(t);
         if (!thread_is_runnable(t))
             continue;
@@ -175,6 +183,8 @@ static void idle_tick(void)
 void sched_tick(void)
 {
     ticks++;
+    if (domain_tick())
+        sched_domain_changed();         /* the domain's time is up */
     tcb_t *cur = cur_thread;
     if (cur == &idle_thread) {
         idle_tick();
@@ -197,6 +207,10 @@ void sched_wake(tcb_t *t)
 {
     if (t == cur_thread && thread_is_runnable(t))
         return;                         /* already running */
+    if (t->domain != sched_cur_domain) {
+        sched_enqueue_head(t);          /* it runs when its domain does */
+        return;
+    }
     if (!choose_new && candidate == NULL) {
         candidate = t;
         return;
@@ -242,7 +256,8 @@ static tcb_t *take_candidate(void)
     candidate = NULL;
     if (c == NULL || !thread_is_runnable(c))
         return NULL;
-    bool cur_runs = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued;
+    bool cur_runs = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued &&
+                    cur->domain == sched_cur_domain;
     if (cur_runs)
         sched_enqueue_head(cur);
     bool fastfail = cur == &idle_thread || c->priority < cur->priority;
@@ -284,10 +299,33 @@ NORETURN void sched_exit_kernel(void)
 
 void sched_dump(void)
 {
-    kprintf("scheduler: %lu ticks; current '%s' (prio %u, %s)\n", ticks, cur_thread->name,
-            cur_thread->priority, thread_state_name(cur_thread->state));
-    for (int p = NUM_PRIORITIES - 1; p >= 0; p--) {
-        for (tcb_t *t = ready[p].head; t != NULL; t = t->sched_next)
-            kprintf("  ready prio %3d: '%s' (%s)\n", p, t->name, thread_state_name(t->state));
+    kprintf("scheduler: %lu ticks, domain %u; current '%s' (prio %u, %s)\n", ticks,
+            sched_cur_domain, cur_thread->name, cur_thread->priority,
+            thread_state_name(cur_thread->state));
+    for (unsigned d = 0; d < CONFIG_NUM_DOMAINS; d++) {
+        for (int p = NUM_PRIORITIES - 1; p >= 0; p--) {
+            for (tcb_t *t = ready[d][p].head; t != NULL; t = t->sched_next)
+                kprintf("  ready domain %u prio %3d: '%s' (%s)\n", d, p, t->name,
+                        thread_state_name(t->state));
+        }
     }
+}
+
+void sched_set_domain(tcb_t *t, unsigned domain)
+{
+    bool queued = t->queued;
+    sched_dequeue(t);
+    t->domain = (uint8_t)domain;
+    if (queued)
+        sched_enqueue(t);
+    if (t == cur_thread)
+        reschedule_required();          /* it may no longer run here */
+}
+
+void sched_domain_changed(void)
+{
+    tcb_t *cur = cur_thread;
+    if (cur != &idle_thread && thread_is_runnable(cur) && !cur->queued)
+        sched_enqueue_head(cur);
+    reschedule_required();
 }

@@ -7,15 +7,27 @@
 #define SCHED_H
 
 #include "thread.h"
+#include "config.h"
 
 #define NUM_PRIORITIES  256
 
 extern tcb_t *cur_thread;
+extern unsigned sched_cur_domain;
 extern tcb_t idle_thread;
 
 void sched_init(void);
 void sched_enqueue(tcb_t *t);          /* at the tail of its priority */
 void sched_dequeue(tcb_t *t);
+/*
+ * Domains (object/domain.c): called every tick; true when the current
+ * domain's time ran out and the schedule moved on to the next entry.
+ */
+bool domain_tick(void);
+/* Moves a thread to another domain, re-queueing it if it is ready. */
+void sched_set_domain(tcb_t *t, unsigned domain);
+/* The schedule changed the current domain: choose again at kernel exit. */
+void sched_domain_changed(void);
+
 /* A thread is being destroyed: no scheduler reference to it may remain. */
 void sched_forget(tcb_t *t);
 /* A thread became runnable: seL4's possibleSwitchTo. */

@@ -2,12 +2,14 @@
  * The Domain cap: moving threads between scheduling domains and editing
  * the domain schedule (objects.md §8, invocations.md DomainSet*).
  *
- * Arca is built with CONFIG_NUM_DOMAINS = 1 (configuration Q), so every
- * thread is in domain 0 and the schedule has one real entry; the
- * invocations still check and store exactly what seL4 does.
+ * Configuration Q has one domain (CONFIG_NUM_DOMAINS = 1); a build with
+ * more (make DOMAINS=n) runs only the current domain's threads and moves
+ * through the schedule one entry per `duration` timer ticks, wrapping to
+ * the start entry at an end marker.
  */
 #include "invocation.h"
 #include "config.h"
+#include "sched.h"
 
 #define SCHEDULE_LEN        CONFIG_NUM_DOMAIN_SCHEDULES
 #define MAX_DURATION        (BIT(56) - 1)
@@ -20,6 +22,41 @@ struct schedule_entry {
 /* Initial schedule: domain 0 for as long as possible, then the end marker. */
 static struct schedule_entry schedule[SCHEDULE_LEN] = { { 0, MAX_DURATION } };
 static word_t schedule_start;
+static word_t schedule_index;
+static word_t ticks_left = MAX_DURATION;
+
+static bool is_end_marker(word_t i)
+{
+    return schedule[i].duration == 0;
+}
+
+/* Makes entry i current: its domain runs for its duration. */
+static void enter_entry(word_t i)
+{
+    schedule_index = i;
+    ticks_left = schedule[i].duration;
+    if (sched_cur_domain != schedule[i].domain) {
+        sched_cur_domain = (unsigned)schedule[i].domain;
+        sched_domain_changed();
+    }
+}
+
+bool domain_tick(void)
+{
+    if (ticks_left > 1) {
+        ticks_left--;
+        return false;
+    }
+    /* The next entry, wrapping to the start at an end marker or the end. */
+    word_t next = schedule_index + 1;
+    if (next >= SCHEDULE_LEN || is_end_marker(next))
+        next = schedule_start;
+    unsigned before = sched_cur_domain;
+    schedule_index = next;
+    ticks_left = schedule[next].duration;
+    sched_cur_domain = (unsigned)schedule[next].domain;
+    return sched_cur_domain != before;
+}
 
 static bool decode_set(invocation_t *inv, syscall_error_t *e)
 {
@@ -33,7 +70,7 @@ static bool decode_set(invocation_t *inv, syscall_error_t *e)
     cap_t tcb = inv->extra[0]->cap;
     if (cap_get_type(tcb) != CAP_THREAD)
         return err_invalid_argument(e, 1, "not a TCB cap");
-    ((tcb_t *)cap_thread_tcb(tcb))->domain = (uint8_t)domain;
+    sched_set_domain(cap_thread_tcb(tcb), (unsigned)domain);
     return true;
 }
 
@@ -66,6 +103,7 @@ static bool decode_set_start(invocation_t *inv, syscall_error_t *e)
     if (schedule[index].duration == 0 && schedule[index].domain == 0)
         return err_invalid_argument(e, 0, "the entry is an end marker");
     schedule_start = index;
+    enter_entry(index);                 /* switches immediately */
     return true;
 }
 

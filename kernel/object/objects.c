@@ -1,6 +1,7 @@
 /* Object sizes and initial states (objects.h, objects.md §2-§3). */
 #include "objects.h"
 #include "thread.h"
+#include "sched.h"
 #include "config.h"
 #include "printf.h"
 #include "kstring.h"
@@ -49,7 +50,7 @@ static cap_t create_tcb(paddr_t paddr, const char *creator)
     t->state = THREAD_INACTIVE;
     t->priority = 0;
     t->mcp = 0;
-    t->domain = 0;
+    t->domain = (uint8_t)sched_cur_domain;  /* objects.md §3.2: the current domain */
     t->timeslice = CONFIG_TIME_SLICE;
     char name[TCB_NAME_MAX];
     ksnprintf(name, sizeof(name), "child of: '%s'", creator);
