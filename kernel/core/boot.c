@@ -14,6 +14,7 @@
 #include "kstring.h"
 #include "invocation.h"
 #include "fastpath.h"
+#include "invariants.h"
 
 struct boot_state boot;
 static struct rootserver rootserver;
@@ -58,6 +59,12 @@ static void parse_cmdline(void)
         sched_idle_exit_ticks = ticks;
     }
     cmdline_option("selftest", selftest, sizeof(selftest));
+    if (cmdline_option("invariants", v, sizeof(v))) {
+        unsigned every = 0;
+        for (const char *d = v; *d >= '0' && *d <= '9'; d++)
+            every = every * 10 + (unsigned)(*d - '0');
+        invariants_every = every;
+    }
     if (cmdline_option("fastpath", v, sizeof(v)))
         fastpath_enabled = v[0] != '0';
     /* Failed-invocation diagnostics are on unless print_errors=0. */

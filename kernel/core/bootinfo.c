@@ -95,7 +95,7 @@ void bootinfo_add_untypeds(struct rootserver *rs)
         cap_t cap = cap_untyped_new(b->paddr, b->size_bits, b->is_device, BIT(b->size_bits));
         if (rs->next_slot >= BIT(CONFIG_ROOT_CNODE_SIZE_BITS))
             panic("root CNode too small for the untyped caps");
-        cdt_insert_root(&rs->cnode[rs->next_slot++], cap);
+        cdt_insert_anchored_root(&rs->cnode[rs->next_slot++], cap);
         bi->untypedList[i] = (seL4_UntypedDesc){
             .paddr = b->paddr, .sizeBits = b->size_bits, .isDevice = b->is_device,
         };

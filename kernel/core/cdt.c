@@ -41,6 +41,17 @@ void cdt_insert_root(cte_t *dest, cap_t cap)
     set_links(dest, NULL, NULL, MDB_REVOCABLE | MDB_FIRST_BADGED);
 }
 
+cte_t cdt_anchor;
+
+static void link_after(cte_t *src, cte_t *dest, word_t flags);
+
+void cdt_insert_anchored_root(cte_t *dest, cap_t cap)
+{
+    /* The anchor holds no cap and is not revocable: nothing is its child. */
+    dest->cap = cap;
+    link_after(&cdt_anchor, dest, MDB_REVOCABLE | MDB_FIRST_BADGED);
+}
+
 static void link_after(cte_t *src, cte_t *dest, word_t flags)
 {
     cte_t *next = cdt_next(src);

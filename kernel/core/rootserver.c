@@ -27,7 +27,7 @@ static paddr_t alloc_zeroed(word_t size, word_t align, const char *what)
 /* Boot caps are all originals: roots of the derivation tree. */
 static void put_cap(struct rootserver *rs, word_t slot, cap_t cap)
 {
-    cdt_insert_root(&rs->cnode[slot], cap);
+    cdt_insert_anchored_root(&rs->cnode[slot], cap);
 }
 
 static word_t append_cap(struct rootserver *rs, cap_t cap)

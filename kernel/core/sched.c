@@ -14,6 +14,7 @@
 #include "printf.h"
 #include "plat.h"
 #include "kstring.h"
+#include "invariants.h"
 
 tcb_t *cur_thread;
 tcb_t idle_thread ALIGNED(1024);
@@ -281,6 +282,7 @@ void sched_forget(tcb_t *t)
 
 NORETURN void sched_exit_kernel(void)
 {
+    invariants_maybe_check();
     tcb_t *next = take_candidate();
     choose_new = false;
     if (next == NULL) {
@@ -328,4 +330,29 @@ void sched_domain_changed(void)
     if (cur != &idle_thread && thread_is_runnable(cur) && !cur->queued)
         sched_enqueue_head(cur);
     reschedule_required();
+}
+
+/* For the invariant checker: queues, bitmap and queued flags agree. */
+bool sched_queues_consistent(void)
+{
+    for (unsigned d = 0; d < CONFIG_NUM_DOMAINS; d++) {
+        for (unsigned p = 0; p < NUM_PRIORITIES; p++) {
+            struct ready_queue *q = &ready[d][p];
+            bool bit = (bitmap[d][p / 64] >> (p % 64)) & 1;
+            if (bit != (q->head != NULL))
+                return false;
+            if (bit && !((bitmap_top[d] >> (p / 64)) & 1))
+                return false;
+            tcb_t *prev = NULL;
+            for (tcb_t *t = q->head; t != NULL; t = t->sched_next) {
+                if (t->sched_prev != prev || !t->queued || t->priority != p ||
+                    t->domain != d || !thread_is_runnable(t))
+                    return false;
+                prev = t;
+            }
+            if (q->tail != prev)
+                return false;
+        }
+    }
+    return true;
 }

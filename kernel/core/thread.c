@@ -86,7 +86,7 @@ void thread_restart(tcb_t *t)
 
 void thread_init_slots(tcb_t *t)
 {
-    cdt_insert_root(&t->slots[TCB_SLOT_REPLY], cap_reply_new(t, true, true));
+    cdt_insert_anchored_root(&t->slots[TCB_SLOT_REPLY], cap_reply_new(t, true, true));
 }
 
 word_t *thread_ipc_buffer(const tcb_t *t, bool for_write)

@@ -40,8 +40,16 @@ static inline bool cdt_first_badged(const cte_t *s)
     return (s->mdb.next & MDB_FIRST_BADGED) != 0;
 }
 
-/* Puts cap into the empty slot dest as a tree root (boot caps). */
+/* Puts cap into the empty slot dest as a tree root, in a list of its own. */
 void cdt_insert_root(cte_t *dest, cap_t cap);
+/*
+ * The kernel's anchor: an empty slot that heads the one list holding every
+ * cap in the system. The kernel inserts its own roots (boot caps, master
+ * reply caps) after it, and every other cap is inserted next to an existing
+ * one, so walking from the anchor visits all caps (the invariant checker).
+ */
+extern cte_t cdt_anchor;
+void cdt_insert_anchored_root(cte_t *dest, cap_t cap);
 /*
  * Puts new_cap into the empty slot dest, derived from the cap in src: dest
  * follows src in the list, so it becomes src's child if src can have

@@ -45,6 +45,7 @@ NORETURN void sched_switch_to(tcb_t *next);
 NORETURN void sched_exit_kernel(void);
 
 uint64_t sched_ticks(void);
+bool sched_queues_consistent(void);
 void sched_dump(void);
 extern uint64_t sched_idle_exit_ticks;
 bool sched_nothing_runnable(void);
