@@ -44,6 +44,11 @@ static bool check_headers(const uint8_t *file, size_t size, const char **why)
         *why = "no usable program headers";
         return false;
     }
+    /* Headers are read in place: they must be naturally aligned. */
+    if (eh->phoff % 8 != 0) {
+        *why = "misaligned program headers";
+        return false;
+    }
     if (eh->phoff > size || (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum) {
         *why = "program headers outside the file";
         return false;

@@ -444,3 +444,19 @@ HOST_TEST(ACPI_0009)
     CHECK_EQ(info.ioapic_paddr[ACPI_MAX_IOAPICS - 1], 0xFEC00000 + 0x1000 * (ACPI_MAX_IOAPICS - 1));
     CHECK_EQ(info.ioapic_gsi_base[ACPI_MAX_IOAPICS - 1], 24 * (ACPI_MAX_IOAPICS - 1));
 }
+
+HOST_TEST(ACPI_0010)
+{
+    /*
+     * A revision-2 candidate whose length field reaches past the scanned
+     * range must not be checksummed beyond it (found by fuzz_acpi): the
+     * heap block ends exactly at the range, so ASan catches any over-read.
+     */
+    uint8_t *area = malloc(ACPI_RSDP_V2_LEN);
+    CHECK(area != NULL);
+    rsdp(area, 2, RSDT_PA, 0);
+    put32(area + 20, 200);              /* claims 200 bytes */
+    const uint8_t *found = acpi_scan_rsdp(area, ACPI_RSDP_V2_LEN);
+    free(area);
+    CHECK(found == NULL);
+}

@@ -337,3 +337,15 @@ HOST_TEST(ELF_0010)
     seg(&f, 2, PT_LOAD, ~(uint64_t)0, 0xFFFFFFFFFFFFFFFFUL, 0, 0);
     CHECK_ACCEPT(&f);
 }
+
+HOST_TEST(ELF_0011)
+{
+    /*
+     * Program headers at a misaligned offset would be read through a
+     * misaligned pointer (found by fuzz_elf): rejected.
+     */
+    struct elf_file f;
+    typical(&f);
+    ehdr(&f)->phoff += 4;
+    CHECK_REJECT(&f, "misaligned program headers");
+}

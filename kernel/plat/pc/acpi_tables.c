@@ -27,14 +27,15 @@ bool acpi_checksum_ok(const void *p, size_t len)
     return sum == 0;
 }
 
-static bool rsdp_valid(const uint8_t *p)
+/* avail: bytes readable at p (the rest of the scanned range). */
+static bool rsdp_valid(const uint8_t *p, size_t avail)
 {
     if (memcmp(p, "RSD PTR ", 8) != 0 || !acpi_checksum_ok(p, ACPI_RSDP_V1_LEN))
         return false;
     /* Revision 2+ adds a length and an extended checksum over it. */
     if (p[15] >= 2) {
         uint32_t len = read32(p + 20);
-        if (len < ACPI_RSDP_V2_LEN || len > 1024 || !acpi_checksum_ok(p, len))
+        if (len < ACPI_RSDP_V2_LEN || len > avail || !acpi_checksum_ok(p, len))
             return false;
     }
     return true;
@@ -43,7 +44,7 @@ static bool rsdp_valid(const uint8_t *p)
 const uint8_t *acpi_scan_rsdp(const uint8_t *start, size_t len)
 {
     for (size_t off = 0; off + ACPI_RSDP_V2_LEN <= len; off += 16) {
-        if (rsdp_valid(start + off))
+        if (rsdp_valid(start + off, len - off))
             return start + off;
     }
     return NULL;
