@@ -4,6 +4,8 @@
 #   make run        boot the default system in QEMU on this terminal
 #   make test       host tests + in-QEMU tests; last line "N passed, N failed"
 #   make bench      benchmarks under QEMU -icount (tools/bench.py): table + results.json
+#   make fuzz-host  libFuzzer targets for the kernel's pure logic (tests/fuzz/)
+#   make fuzz       the syscall fuzzer root task under QEMU (fuzz/, tools/fuzz.py)
 #   make debug      boot halted with QEMU's gdb stub; prints how to attach
 #   make clean
 #
@@ -240,3 +242,108 @@ bench: deps $(KERNEL_IMG) $(BENCH_ELF)
 		--out $(BUILD)/bench/results.json --logdir $(BUILD)/bench
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
+# libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
+# clang, ASan and UBSan into $(BUILD)/fuzz/. Each runs for FUZZ_TIME seconds
+# from its seed corpus (tests/fuzz/corpus/<target>/; new inputs go to
+# $(BUILD)/fuzz/corpus/<target>/); any crash fails the run and its
+# reproducer's path is printed (tests/fuzz/run.sh). FUZZ_TARGETS=cdt runs one;
+# FUZZ_FLAGS adds libFuzzer options, FUZZ_EXTRA_CFLAGS compiler options (e.g.
+# -fno-sanitize=alignment to look past a known misaligned access; make clean
+# or rm -r $(BUILD)/fuzz/obj when changing it).
+FUZZ_CC      ?= clang
+FUZZ_TIME    ?= 20
+FUZZ_TARGETS ?= cspace cdt elf mmap acpi msginfo
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	-fno-omit-frame-pointer -fno-pie -DARCA_HOST_TEST \
+	-Ikernel/include -Itests/host/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc \
+	-Ilibsel4/include -Itests/fuzz -MMD -MP $(FUZZ_EXTRA_CFLAGS)
+FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer -no-pie
+FUZZ_DIR     := $(BUILD)/fuzz
+
+# The kernel sources each target links against.
+FUZZ_SRC_cspace  := kernel/core/cspace.c
+FUZZ_SRC_cdt     := kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c
+FUZZ_SRC_elf     := kernel/core/elf.c
+FUZZ_SRC_mmap    := kernel/core/multiboot.c
+FUZZ_SRC_acpi    := kernel/plat/pc/acpi_tables.c
+FUZZ_SRC_msginfo := kernel/core/transfer.c kernel/object/cnode.c kernel/api/invocation.c \
+	kernel/core/cspace.c kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c
+
+$(FUZZ_DIR)/obj/%.o: %.c | fuzz-toolchain
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+# The harnesses keep edge coverage but not comparison tracing, which would
+# mostly guide the fuzzer through the reference models (and slow them down).
+$(FUZZ_DIR)/obj/tests/fuzz/%.o: tests/fuzz/%.c | fuzz-toolchain
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fno-sanitize-coverage=trace-cmp -c $< -o $@
+
+define FUZZ_LINK_RULE
+$(FUZZ_DIR)/fuzz_$(1): $(FUZZ_DIR)/obj/tests/fuzz/fuzz_$(1).o \
+		$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1))) | fuzz-toolchain
+	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $$@ $$^
+endef
+$(foreach t,cspace cdt elf mmap acpi msginfo,$(eval $(call FUZZ_LINK_RULE,$(t))))
+
+.PHONY: fuzz-host fuzz-build fuzz-toolchain
+fuzz-toolchain:
+	@printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n)\n{ (void)d; (void)n; return 0; }\n' | \
+	  $(FUZZ_CC) -fsanitize=fuzzer,address,undefined -x c - -o /dev/null 2>/dev/null || \
+	  { echo "fuzz-host: '$(FUZZ_CC) -fsanitize=fuzzer,address,undefined' does not link."; \
+	    echo "fuzz-host: install clang and libFuzzer: sudo apt-get install clang libclang-rt-14-dev"; \
+	    echo "fuzz-host: (for another clang version N: libclang-rt-N-dev; or make FUZZ_CC=clang-N)"; \
+	    exit 1; }
+
+fuzz-build: $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz-host: fuzz-toolchain fuzz-build
+	@FUZZ_FLAGS='$(FUZZ_FLAGS)' tests/fuzz/run.sh $(FUZZ_DIR) $(FUZZ_TIME) $(FUZZ_TARGETS)
+
+# --- syscall fuzzer (make fuzz; not part of all/test) --------------------------
+# A root task (fuzz/) that makes OPS random system calls and invocations from
+# seed SEED, booted under QEMU by tools/fuzz.py: it passes only if the task
+# reports "done" and the kernel halts normally; a failure prints the seed, the
+# last operations and the log. SEEDS="1 2 3" runs several seeds in turn.
+# TRACE=0 leaves out the per-call trace lines (faster, but a kernel crash then
+# shows only the periodic dumps of the last operations). FUZZ_ARGS passes
+# more options to tools/fuzz.py (e.g. --invariants 1, --timeout 900).
+SEED      ?= 1
+OPS       ?= 20000
+TRACE     ?= 1
+SEEDS     ?= $(SEED)
+FUZZ_ARGS ?=
+FZ_DIR    := $(BUILD)/fuzzer
+FZ_C      := $(wildcard fuzz/*.c)
+FZ_OBJ    := $(patsubst fuzz/%.c,$(FZ_DIR)/%.o,$(FZ_C))
+FZ_ELF    := $(FZ_DIR)/fuzzer.elf
+
+# Seed, op count and trace switch are compiled in (the root task cannot read
+# the kernel command line). params.h is rewritten only when they change, so
+# a new seed rebuilds root.o and the link, nothing else.
+$(FZ_DIR)/params.h: fuzz-params-force
+	@mkdir -p $(dir $@)
+	@printf '#define FUZZ_SEED %sUL\n#define FUZZ_OPS %sUL\n#define FUZZ_TRACE %s\n' \
+		'$(SEED)' '$(OPS)' '$(TRACE)' > $@.tmp
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(FZ_DIR)/%.o: fuzz/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -I$(FZ_DIR) -c $< -o $@
+
+$(FZ_DIR)/root.o: $(FZ_DIR)/params.h
+
+$(FZ_ELF): $(CRT_OBJ) $(FZ_OBJ) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(FZ_OBJ) $(LIBC_A)
+
+.PHONY: fuzz fuzz-images fuzz-params-force
+fuzz-params-force:
+
+fuzz-images: $(KERNEL_IMG) $(FZ_ELF)
+
+fuzz: deps
+	@$(PYTHON) tools/fuzz.py --build $(BUILD) --seeds "$(SEEDS)" --ops $(OPS) \
+		--trace $(TRACE) $(FUZZ_ARGS)
