@@ -149,3 +149,10 @@ bool cdt_is_final(const cte_t *slot)
         return false;
     return true;
 }
+
+void untyped_mark_copied(cte_t *src)
+{
+    cap_t ut = src->cap;
+    if (cap_get_type(ut) == CAP_UNTYPED)
+        src->cap = cap_untyped_set_free_offset(ut, BIT(cap_untyped_size_bits(ut)));
+}

@@ -44,37 +44,22 @@ static bool known_type(cap_type_t t)
     return t != CAP_NULL && t != CAP_ZOMBIE && kstrncmp(cap_type_name(t), "unknown", 8) != 0;
 }
 
-/* A copy of the untyped cap itself (same region): it has a watermark of its own. */
-static bool is_untyped_copy(cap_t ut, cap_t c)
-{
-    return cap_get_type(c) == CAP_UNTYPED && cap_object_paddr(c) == cap_object_paddr(ut) &&
-           cap_untyped_size_bits(c) == cap_untyped_size_bits(ut);
-}
-
 static void check_untyped(const cte_t *slot)
 {
     cap_t ut = slot->cap;
     paddr_t base = cap_object_paddr(ut);
-    word_t size = BIT(cap_untyped_size_bits(ut));
     word_t used = cap_untyped_free_offset(ut);
-    if (used > size)
+    if (used > BIT(cap_untyped_size_bits(ut)))
         violation("untyped watermark beyond its size", slot, used);
-    /* Objects made through copies of this cap count against the copies'
-     * watermarks, so with a copy present only containment is checked. */
-    bool has_copy = false;
+    /* (A copied untyped's watermark is at its end: see untyped_mark_copied.) */
     unsigned n = 0;
-    for (const cte_t *d = cdt_next(slot); d != NULL && cdt_is_parent_of(slot, d) &&
-         n < UNTYPED_CHECK_LIMIT; d = cdt_next(d), n++)
-        has_copy |= is_untyped_copy(ut, d->cap);
-    word_t limit = has_copy ? size : used;
-    n = 0;
     for (const cte_t *d = cdt_next(slot); d != NULL && cdt_is_parent_of(slot, d) &&
          n < UNTYPED_CHECK_LIMIT; d = cdt_next(d), n++) {
         paddr_t obase;
         unsigned obits;
         if (!cap_object_region(d->cap, &obase, &obits))
             continue;
-        if (obase < base || obase + BIT(obits) > base + limit)
+        if (obase < base || obase + BIT(obits) > base + used)
             violation("object derived from an untyped lies above its watermark", d, obase);
     }
 }

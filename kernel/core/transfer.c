@@ -64,6 +64,7 @@ static unsigned transfer_caps(tcb_t *sender, const word_t *send_buf, tcb_t *rece
         if (!cap_derive(src[done], cap, &derived, &ignored) || cap_is_null(derived))
             break;
         cdt_insert_derived(src[done], dest, derived);
+        untyped_mark_copied(src[done]);
         dest = NULL;                    /* one receive slot per message */
     }
     return done;

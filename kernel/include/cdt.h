@@ -70,6 +70,15 @@ bool cdt_has_children(const cte_t *slot);
 /* True if no other slot holds a cap to the same object. */
 bool cdt_is_final(const cte_t *slot);
 
+/*
+ * After an untyped cap in src was copied (which requires it to have no
+ * children), src's watermark is set to its end: the copy allocates from
+ * the region on its own, and the original must not allocate over it.
+ * Once the copy and everything made through it are gone, src has no
+ * children again and its next Retype resets it as usual.
+ */
+void untyped_mark_copied(cte_t *src);
+
 /* seL4's isCapRevocable: does a cap derived from src this way start a lineage? */
 bool cap_is_revocable(cap_t new_cap, cap_t src);
 

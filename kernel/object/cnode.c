@@ -136,6 +136,7 @@ static bool decode_copy_or_mint(invocation_t *inv, cte_t *dest, bool mint, sysca
                                  "not derivable)"
                                : "this cap type cannot be copied");
     cdt_insert_derived(src, dest, derived);
+    untyped_mark_copied(src);
     return true;
 }
 

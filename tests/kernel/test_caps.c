@@ -70,3 +70,24 @@ TEST(CAP_0002, "a CNode made by Retype holds caps; deleting it deletes them")
     EXPECT(seL4_CNode_Revoke(ROOT, ut, 64) == 0, "revoke");
     return PASS;
 }
+
+TEST(CAP_0003, "an untyped and its copy never hand out the same memory")
+{
+    /* A child untyped (watermark 0) is copied, and the copy allocates: the
+     * original must not allocate over what the copy made (found by the
+     * syscall fuzzer: overlapping objects corrupted kernel state). */
+    seL4_CPtr ut = find_untyped(16);
+    seL4_CPtr child = SLOTS_START, copy = child + 1, f1 = child + 2, f2 = child + 3;
+    EXPECT(seL4_Untyped_Retype(ut, seL4_UntypedObject, 12, ROOT, 0, 0, child, 1) == 0, "child");
+    EXPECT(seL4_CNode_Copy(ROOT, copy, 64, ROOT, child, 64, seL4_AllRights) == 0, "copy");
+    EXPECT(seL4_Untyped_Retype(copy, seL4_X86_4K, 0, ROOT, 0, 0, f1, 1) == 0, "via copy");
+    int err = seL4_Untyped_Retype(child, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1);
+    EXPECT(err == seL4_NotEnoughMemory, "retype through the original: %d", err);
+    EXPECT(seL4_DebugCapIdentify(f2) == 0, "a second frame over the same memory");
+    /* With the copy gone the original has no children: it resets and works. */
+    EXPECT(seL4_CNode_Revoke(ROOT, copy, 64) == 0 && seL4_CNode_Delete(ROOT, copy, 64) == 0,
+           "revoke and delete the copy");
+    EXPECT(seL4_Untyped_Retype(child, seL4_X86_4K, 0, ROOT, 0, 0, f2, 1) == 0, "after reset");
+    EXPECT(seL4_CNode_Revoke(ROOT, ut, 64) == 0, "revoke");
+    return PASS;
+}
