@@ -1,19 +1,19 @@
 /*
  * Child threads: each runs random system calls in its own CSpace (a CNode
  * of 2^CHILD_RADIX slots that holds only objects the fuzzer created; layout
- * in fuzz.h), in the root VSpace, with its own stack, TLS block and IPC
- * buffer.  It takes one unit of the shared budget per operation; when the
+ * in fuzz.h) and its own VSpace (the root image's code read-only, the shared
+ * page, private stack, TLS block and IPC buffer: it cannot touch the root's
+ * memory, even when its registers are copied from another thread).  It takes one unit of the shared budget per operation; when the
  * budget is used up it waits on its gate notification until the root lets
  * the children run again.  Children may block, fault or be destroyed at
  * any time: nothing in the root depends on them.
  */
+#include <arca/runtime.h>
 #include "fuzz.h"
-
-volatile long child_budget;
 
 static bool budget_take(void)
 {
-    return __atomic_sub_fetch(&child_budget, 1, __ATOMIC_RELAXED) >= 0;
+    return __atomic_sub_fetch(&SH.budget, 1, __ATOMIC_RELAXED) >= 0;
 }
 
 static seL4_Word child_slot(struct gctx *g)
@@ -65,7 +65,7 @@ static seL4_Word bad_sysno(rng_t *r)
     }
 }
 
-static void record(struct child *c, const struct inv *v)
+static void record(struct child_pub *c, const struct inv *v)
 {
     uint32_t pos = c->ring_pos;
     struct child_op_rec *rec = &c->ring[pos % CHILD_RING];
@@ -77,7 +77,7 @@ static void record(struct child *c, const struct inv *v)
     c->ring_pos = pos + 1;
 }
 
-static void child_op(struct child *c, struct gctx *g, struct inv *v)
+static void child_op(struct child_pub *c, struct gctx *g, struct inv *v)
 {
     rng_t *r = g->r;
     seL4_IPCBuffer *b = seL4_GetIPCBuffer();
@@ -139,12 +139,15 @@ static void child_op(struct child *c, struct gctx *g, struct inv *v)
     record(c, v);
 }
 
-void child_main(struct child *c)
+void child_main(struct child_pub *c, uint64_t seed, uintptr_t priv)
 {
-    seL4_SetIPCBuffer(c->ipc);
+    /* Nothing may touch TLS before this: FS base starts at 0. */
+    uintptr_t tp = arca_tls_init((void *)(priv + CHILD_TLS_OFF), CHILD_TLS);
+    seL4_SetTLSBase(tp);
+    seL4_SetIPCBuffer((seL4_IPCBuffer *)(priv + CHILD_IPC_OFF));
     rng_t r;
-    rng_seed(&r, c->seed);
-    struct gctx g = { .r = &r, .root = false, .pick = child_pick, .slot = child_slot };
+    rng_seed(&r, seed);
+    struct gctx g = { .r = &r, .pick = child_pick, .slot = child_slot };
     struct inv v;
     for (;;) {
         c->phase = 0;

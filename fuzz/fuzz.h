@@ -5,7 +5,7 @@
  * raw invocations with random and plausible arguments, structured object
  * creation, CSpace and VSpace manipulation, thread management, IPC and debug
  * calls. Child threads (child.c) run short random syscall loops of their own
- * in CSpaces that hold only objects the fuzzer created.
+ * in CSpaces that hold only objects the fuzzer created. See README.md.
  *
  * Safety model (what keeps the root task alive while everything else is
  * random; see root.c "sanitize"):
@@ -18,8 +18,12 @@
  *     indexes into the root CNode to pool slots, keeps protected caps out of
  *     roles in which they could be destroyed, unmapped, handed to a child or
  *     used to stop the root, and never lets the root block or fault;
- *   - no random word ever falls inside the root image (gen_word filters it),
- *     so a thread whose registers are randomised cannot run root code.
+ *   - no thread but the root and its watchdog runs in the root's VSpace:
+ *     children get address spaces of their own (root.c child_vspace) and
+ *     TCB Configure/SetSpace never receive the root's VSpace cap, so no
+ *     thread can reach root memory whatever its registers; the one page the
+ *     root shares with the children (struct shared) is never trusted;
+ *   - in addition no random word falls inside the root image (filter_word).
  */
 #ifndef FUZZ_H
 #define FUZZ_H
@@ -34,7 +38,7 @@
 #define ROOT_SLOTS      (1UL << CONFIG_ROOT_CNODE_SIZE_BITS)    /* 8192 */
 #define ROOT_DEPTH      64
 #define SLOT_MASK       (ROOT_SLOTS - 1)
-#define PRIV_N          64          /* private slots */
+#define PRIV_N          512         /* private slots */
 #define POOL_N          1024        /* pool slots */
 
 #define MAX_CHILDREN    8
@@ -42,6 +46,15 @@
 #define CHILD_SLOTS     (1UL << CHILD_RADIX)
 #define CHILD_STACK     16384
 #define CHILD_TLS       4096
+/* Each child slot has an address space of its own (root.c child_vspace):
+ * the root image's read-only pages (shared frames, mapped read-only), the
+ * shared page (struct shared) and, at CHILD_PRIV_VA, private frames for the
+ * stack, the TLS block and the IPC buffer. No thread but the root and its
+ * watchdog ever runs in the root's VSpace. */
+#define CHILD_PRIV_VA   0x40000000UL
+#define CHILD_TLS_OFF   CHILD_STACK
+#define CHILD_IPC_OFF   (CHILD_STACK + CHILD_TLS)
+#define CHILD_PRIV_PAGES ((CHILD_STACK + CHILD_TLS + 4096) / 4096)
 
 #define ROOT_PRIO       255
 #define WD_PRIO         254         /* the watchdog: above every child */
@@ -60,6 +73,8 @@
 #define PRIV_WD_NTFN    12          /* its notification, signalled by the PIT */
 #define PRIV_WD_IRQ     13          /* the PIT's IRQ handler */
 #define PRIV_CHILD0     16          /* child i: tcb at 16 + 2i, gate at 17 + 2i */
+#define PRIV_CVS0       64          /* child i's address space: PRIV_CVS0 + i * CVS_SLOTS */
+#define CVS_SLOTS       56
 
 /* Child CSpace layout (cptr k = slot k, guard 64 - CHILD_RADIX). */
 #define CS_SELF_CNODE   1
@@ -189,14 +204,17 @@ static inline seL4_Word r_len(const struct inv *v)
 /* ---- generation (gen.c) ------------------------------------------------------ */
 struct gctx {
     rng_t *r;
-    bool root;
     /* Picks a cptr holding a cap of `type` (CT_ANY: any plausible cptr). */
     seL4_Word (*pick)(struct gctx *g, unsigned type);
     /* A plausible slot index (for CNode operations). */
     seL4_Word (*slot)(struct gctx *g);
 };
 
-extern uintptr_t fz_image_lo, fz_image_hi;     /* never produced as a random word */
+/* Never produced as a random word: the root image and the pages the kernel
+ * maps after it (link-time constants, so usable in any address space). */
+extern char __executable_start[], _end[];
+#define FZ_IMAGE_LO     ((uintptr_t)__executable_start)
+#define FZ_IMAGE_HI     (((uintptr_t)_end + 0x100000) & ~0xFFFUL)
 
 seL4_Word filter_word(seL4_Word v);
 seL4_Word gen_word(struct gctx *g);
@@ -219,13 +237,9 @@ struct child_op_rec {
 
 #define CHILD_RING 8
 
-struct child {
-    int index;
-    bool used;
-    uint64_t seed;
-    seL4_IPCBuffer *ipc;
-    uintptr_t stack_top;
-    uintptr_t tp;
+/* What a child writes: its counters and last operations. The root reads
+ * them for statistics only (children can scribble here). */
+struct child_pub {
     volatile uint64_t ops;
     volatile uint64_t epochs;
     volatile uint32_t phase;        /* 0 running, 1 waiting at its gate */
@@ -233,8 +247,15 @@ struct child {
     struct child_op_rec ring[CHILD_RING];
 };
 
-extern volatile long child_budget;
-void child_main(struct child *c);
+/* The one page of root memory that the children map (read-write). */
+struct shared {
+    volatile long budget;           /* operations left in this share */
+    struct child_pub pub[MAX_CHILDREN];
+} __attribute__((aligned(4096)));
+extern struct shared SH;
+
+/* Entry of a child (rdi, rsi, rdx): its counters, its seed, CHILD_PRIV_VA. */
+void child_main(struct child_pub *c, uint64_t seed, uintptr_t priv);
 
 /* ---- output (root only) -------------------------------------------------- */
 void out_str(const char *s);

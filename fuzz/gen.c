@@ -5,8 +5,6 @@
  */
 #include "fuzz.h"
 
-uintptr_t fz_image_lo, fz_image_hi;
-
 bool ctype_known(seL4_Word t)
 {
     return t <= 14 || t == CT_IRQ_HANDLER || t == CT_ZOMBIE || t == CT_IO_PORT ||
@@ -120,7 +118,7 @@ void inv_exec(struct inv *v)
  * run or scribble over root code and data. */
 seL4_Word filter_word(seL4_Word v)
 {
-    if (v >= fz_image_lo && v < fz_image_hi)
+    if (v >= FZ_IMAGE_LO && v < FZ_IMAGE_HI)
         v += 0x100000000UL;
     return v;
 }

@@ -32,8 +32,7 @@
 #define FUZZ_TRACE 1
 #endif
 
-extern char __executable_start[];
-extern char _end[];
+extern char _tbss_end[];    /* user.ld: the read-only segment ends on the next page */
 
 static const seL4_BootInfo *bi;
 static rng_t R;
@@ -44,10 +43,13 @@ static uint8_t initial_type[ROOT_SLOTS];
 static bool carved[CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS];
 static int priv_ut_cur = -1;            /* PRIV_UT0 + n, -1 none */
 
-static struct child children[MAX_CHILDREN];
-static unsigned char child_stack[MAX_CHILDREN][CHILD_STACK] __attribute__((aligned(16)));
-static unsigned char child_tls[MAX_CHILDREN][CHILD_TLS] __attribute__((aligned(64)));
-static unsigned char child_ipc[MAX_CHILDREN][4096] __attribute__((aligned(4096)));
+/* The root's own record of each child slot (children cannot write it). */
+static struct {
+    bool used;
+    bool vs_ready;          /* its address space is built (since the last reset) */
+    uint64_t seed;
+} children[MAX_CHILDREN];
+struct shared SH;           /* the page the children share with the root */
 
 /* statistics */
 static uint64_t n_spins;
@@ -188,8 +190,8 @@ static void print_ring(const char *why)
         out_char('\n');
     }
     for (int i = 0; i < MAX_CHILDREN; i++) {
-        const struct child *c = &children[i];
-        if (!c->used)
+        const struct child_pub *c = &SH.pub[i];
+        if (!children[i].used)
             continue;
         out_str("  child ");
         out_dec((seL4_Word)i);
@@ -540,8 +542,9 @@ static bool extra_ok(struct inv *v, unsigned type, unsigned i, seL4_Word s)
         }
         return false;
     }
+    /* No frame mapped over the root's, no other thread in its VSpace. */
     if (s == seL4_CapInitThreadVSpace)
-        return type != CT_FRAME;
+        return type != CT_FRAME && type != CT_TCB;
     if (is_copyable_initial(s) || s == seL4_CapIOPortControl)
         return true;
     if (is_prot_frame(s) || is_boot_ut(s) || in_priv(s))
@@ -856,7 +859,6 @@ static seL4_Word child_gate(int i)
 
 static void child_reap(int i)
 {
-    struct child *c = &children[i];
     seL4_Word tcb = child_tcb(i), gate = child_gate(i);
     if (ident(tcb) == CT_TCB)
         (void)t_simple(tcb, L_TCB_SUSPEND);
@@ -865,9 +867,9 @@ static void child_reap(int i)
     if (ident(tcb) != CT_NULL || ident(gate) != CT_NULL)
         fail("a child's TCB or gate slot is not empty after Revoke + Delete", tcb,
              ident(tcb));
-    if (c->used)
-        child_ops_done += c->ops;
-    c->used = false;
+    if (children[i].used)
+        child_ops_done += SH.pub[i].ops;
+    children[i].used = false;
 }
 
 static seL4_Word image_frame(const void *page)
@@ -884,34 +886,108 @@ static void child_give(seL4_Word cn, seL4_Word idx, seL4_Word src, seL4_Word rig
                   seL4_CapInitThreadCNode, src, ROOT_DEPTH, rights, badge);
 }
 
-static void write_start_regs(seL4_Word tcb, struct child *c, bool resume)
+static void write_start_regs(seL4_Word tcb, int i, bool resume)
 {
     struct inv *v = new_inv(tcb, L_TCB_WRITE, 22);
     v->mr[0] = resume ? 1 : 0;
     v->mr[1] = 20;
     seL4_UserContext *ctx = (seL4_UserContext *)&v->mr[2];
     ctx->rip = (seL4_Word)(uintptr_t)child_main;
-    ctx->rsp = c->stack_top - 8;
+    ctx->rsp = CHILD_PRIV_VA + CHILD_STACK - 8;     /* as right after a call */
     ctx->rflags = 0x202;
-    ctx->rdi = (seL4_Word)(uintptr_t)c;
-    ctx->fs_base = c->tp;
+    ctx->rdi = (seL4_Word)(uintptr_t)&SH.pub[i];
+    ctx->rsi = children[i].seed;
+    ctx->rdx = CHILD_PRIV_VA;
     v->trusted = true;
     (void)call_err(v);
 }
 
-static void child_reset_state(struct child *c)
+static void child_reset_state(int i)
 {
-    c->seed = rng_next(&R);
-    c->ops = 0;
-    c->epochs = 0;
-    c->phase = 0;
-    c->ring_pos = 0;
-    memset(c->ring, 0, sizeof(c->ring));
-    memset(child_tls[c->index], 0, CHILD_TLS);
-    c->tp = arca_tls_init(child_tls[c->index], CHILD_TLS);
-    c->stack_top = (uintptr_t)child_stack[c->index] + CHILD_STACK;
-    c->ipc = (seL4_IPCBuffer *)(void *)child_ipc[c->index];
-    memset(child_ipc[c->index], 0, sizeof(child_ipc[c->index]));
+    children[i].seed = rng_next(&R);
+    memset((void *)&SH.pub[i], 0, sizeof(SH.pub[i]));
+}
+
+/* ---- the children's address spaces ---------------------------------------- */
+
+static seL4_Word cvs(int i, unsigned k)
+{
+    return priv_lo + PRIV_CVS0 + (seL4_Word)i * CVS_SLOTS + k;
+}
+
+enum { CVS_PML4, CVS_PDPT, CVS_PD0, CVS_PT_A, CVS_PT_B, CVS_PD1, CVS_PT_PRIV, CVS_SHARED,
+       CVS_PRIV, CVS_RO = CVS_PRIV + CHILD_PRIV_PAGES };
+
+static bool t_map(seL4_Word label, seL4_Word cap, seL4_Word vspace, seL4_Word va,
+                  seL4_Word rights)
+{
+    struct inv *v = new_inv(cap, label, label == L_PAGE_MAP ? 3 : 2);
+    v->mr[0] = va;
+    v->mr[1] = label == L_PAGE_MAP ? rights : 0;
+    v->ncaps = 1;
+    v->caps[0] = vspace;
+    v->trusted = true;
+    return call_err(v) == seL4_NoError;
+}
+
+/* Builds child slot i's VSpace (once per reset period): the image's
+ * read-only pages (copies of the boot frame caps, mapped read-only), the
+ * shared page, and fresh private frames at CHILD_PRIV_VA. */
+static bool child_vspace(int i)
+{
+    if (children[i].vs_ready)
+        return true;
+    uintptr_t ro_lo = FZ_IMAGE_LO, ro_hi = ((uintptr_t)_tbss_end + 0xFFF) & ~0xFFFUL;
+    uintptr_t sh = (uintptr_t)&SH;
+    seL4_Word n_ro = (ro_hi - ro_lo) / 4096;
+    if (CVS_RO + n_ro > CVS_SLOTS || (sh >> 21) > (ro_lo >> 21) + 1)
+        fail("the image does not fit the children's address-space layout", n_ro, sh);
+    for (unsigned k = 0; k < CVS_SLOTS; k++) {
+        if (ident(cvs(i, k)) != CT_NULL)
+            (void)t_root_delete(cvs(i, k));
+    }
+    seL4_Word pml4 = cvs(i, CVS_PML4);
+    static const struct { unsigned slot; seL4_Word type; } tabs[] = {
+        { CVS_PML4, seL4_X64_PML4Object }, { CVS_PDPT, seL4_X86_PDPTObject },
+        { CVS_PD0, seL4_X86_PageDirectoryObject }, { CVS_PT_A, seL4_X86_PageTableObject },
+        { CVS_PT_B, seL4_X86_PageTableObject }, { CVS_PD1, seL4_X86_PageDirectoryObject },
+        { CVS_PT_PRIV, seL4_X86_PageTableObject },
+    };
+    for (unsigned k = 0; k < sizeof(tabs) / sizeof(tabs[0]); k++) {
+        if (priv_retype(tabs[k].type, 0, seL4_CapInitThreadCNode, 0, 0, cvs(i, tabs[k].slot)) !=
+            seL4_NoError)
+            return false;
+    }
+    for (unsigned k = 0; k < CHILD_PRIV_PAGES; k++) {
+        if (priv_retype(seL4_X86_4K, 0, seL4_CapInitThreadCNode, 0, 0, cvs(i, CVS_PRIV + k)) !=
+            seL4_NoError)
+            return false;
+    }
+    struct inv *v = new_inv(seL4_CapInitThreadASIDPool, L_ASID_ASSIGN, 0);
+    v->ncaps = 1;
+    v->caps[0] = pml4;
+    v->trusted = true;
+    if (call_err(v) != seL4_NoError)
+        return false;
+    bool ok = t_map(L_PDPT_MAP, cvs(i, CVS_PDPT), pml4, 0, 0) &&
+              t_map(L_PD_MAP, cvs(i, CVS_PD0), pml4, 0, 0) &&
+              t_map(L_PT_MAP, cvs(i, CVS_PT_A), pml4, ro_lo & ~0x1FFFFFUL, 0) &&
+              t_map(L_PT_MAP, cvs(i, CVS_PT_B), pml4, (ro_lo & ~0x1FFFFFUL) + 0x200000, 0) &&
+              t_map(L_PD_MAP, cvs(i, CVS_PD1), pml4, CHILD_PRIV_VA, 0) &&
+              t_map(L_PT_MAP, cvs(i, CVS_PT_PRIV), pml4, CHILD_PRIV_VA, 0);
+    for (seL4_Word k = 0; ok && k < n_ro; k++) {
+        seL4_Word f = cvs(i, CVS_RO + (unsigned)k);
+        ok = t_cnode(L_CN_COPY, seL4_CapInitThreadCNode, f, ROOT_DEPTH, seL4_CapInitThreadCNode,
+                     image_frame((void *)(ro_lo + k * 4096)), ROOT_DEPTH, 15, 0) == 0 &&
+             t_map(L_PAGE_MAP, f, pml4, ro_lo + k * 4096, 2 /* read only */);
+    }
+    ok = ok && t_cnode(L_CN_COPY, seL4_CapInitThreadCNode, cvs(i, CVS_SHARED), ROOT_DEPTH,
+                       seL4_CapInitThreadCNode, image_frame((void *)sh), ROOT_DEPTH, 15, 0) == 0 &&
+         t_map(L_PAGE_MAP, cvs(i, CVS_SHARED), pml4, sh, 3);
+    for (unsigned k = 0; ok && k < CHILD_PRIV_PAGES; k++)
+        ok = t_map(L_PAGE_MAP, cvs(i, CVS_PRIV + k), pml4, CHILD_PRIV_VA + k * 4096, 3);
+    children[i].vs_ready = ok;
+    return ok;
 }
 
 static bool child_create(void)
@@ -925,12 +1001,12 @@ static bool child_create(void)
     }
     if (i < 0)
         return false;
-    struct child *c = &children[i];
+    if (!child_vspace(i))
+        return false;
     seL4_Word tcb = child_tcb(i), gate = child_gate(i);
     (void)t_root_delete(tcb);
     (void)t_root_delete(gate);
-    c->index = i;
-    c->used = true;         /* from here on child_reap() cleans up */
+    children[i].used = true;        /* from here on child_reap() cleans up */
 
     seL4_Word ut = rng_pct(&R, 50) ? pool_ut() : 0, e = 1;
     if (ut != 0)
@@ -988,18 +1064,18 @@ static bool child_create(void)
                    rng_pct(&R, 40));
     }
 
-    child_reset_state(c);
+    child_reset_state(i);
     seL4_Word fault_ep = rng_pct(&R, 70) ? CS_FAULT_EP
                          : rng_pct(&R, 50) ? 0 : rng_below(&R, CHILD_SLOTS);
     struct inv *v = new_inv(tcb, L_TCB_CONFIGURE, 4);
     v->mr[0] = fault_ep;
     v->mr[1] = guard;
     v->mr[2] = 0;
-    v->mr[3] = (seL4_Word)(uintptr_t)c->ipc;
+    v->mr[3] = CHILD_PRIV_VA + CHILD_IPC_OFF;
     v->ncaps = 3;
     v->caps[0] = cn;
-    v->caps[1] = seL4_CapInitThreadVSpace;
-    v->caps[2] = image_frame(c->ipc);
+    v->caps[1] = cvs(i, CVS_PML4);
+    v->caps[2] = cvs(i, CVS_PRIV + CHILD_IPC_OFF / 4096);
     v->trusted = true;
     if (call_err(v) != seL4_NoError) {
         child_reap(i);
@@ -1016,7 +1092,7 @@ static bool child_create(void)
     char name[16] = "fz-c0";
     name[4] = (char)('0' + i);
     seL4_DebugNameThread(tcb, name);
-    write_start_regs(tcb, c, true);
+    write_start_regs(tcb, i, true);
     /* A copy in the pool for the random operations. */
     seL4_Word copy = pool_empty();
     (void)t_cnode(L_CN_COPY, seL4_CapInitThreadCNode, copy, ROOT_DEPTH,
@@ -1157,9 +1233,9 @@ static void child_restart(int i)
     if (ident(tcb) != CT_TCB)
         return;
     (void)t_simple(tcb, L_TCB_SUSPEND);
-    child_ops_done += children[i].ops;
-    child_reset_state(&children[i]);
-    write_start_regs(tcb, &children[i], true);
+    child_ops_done += SH.pub[i].ops;
+    child_reset_state(i);
+    write_start_regs(tcb, i, true);
 }
 
 static void share(void)
@@ -1167,10 +1243,10 @@ static void share(void)
     /* Children stuck since the last share (blocked for good, faulted, never
      * scheduled) are sometimes restarted from the top. */
     for (int i = 0; i < MAX_CHILDREN; i++) {
-        if (children[i].used && children[i].ops == last_share_ops[i] && rng_pct(&R, 15))
+        if (children[i].used && SH.pub[i].ops == last_share_ops[i] && rng_pct(&R, 15))
             child_restart(i);
     }
-    child_budget = (long)rng_range(&R, 1, 300);
+    SH.budget = (long)rng_range(&R, 1, 300);
     for (int i = 0; i < MAX_CHILDREN; i++) {
         if (children[i].used && rng_pct(&R, 80))
             seL4_Signal(child_gate(i));
@@ -1178,14 +1254,14 @@ static void share(void)
     seL4_Word p = wd_ok ? rng_range(&R, CHILD_PRIO_MIN, CHILD_PRIO_MAX) : CHILD_PRIO_MAX;
     uint64_t ops_before[MAX_CHILDREN], fired = wd_fired;
     for (int i = 0; i < MAX_CHILDREN; i++)
-        ops_before[i] = children[i].ops;
+        ops_before[i] = SH.pub[i].ops;
 #if FUZZ_TRACE
     out_char('@');
     out_dec(op_no);
     out_str(" share prio ");
     out_dec(p);
     out_str(" budget ");
-    out_dec((seL4_Word)child_budget);
+    out_dec((seL4_Word)SH.budget);
     out_char('\n');
 #endif
     share_gen++;
@@ -1199,9 +1275,9 @@ static void share(void)
         seL4_NoError)
         fail("the root cannot restore its priority", ROOT_PRIO, 0);
     share_active = 0;
-    child_budget = 0;
+    SH.budget = 0;
     for (int i = 0; i < MAX_CHILDREN; i++)
-        last_share_ops[i] = children[i].ops;
+        last_share_ops[i] = SH.pub[i].ops;
     if (wd_fired != fired) {
         /* Somebody spun: stop the children that made no progress. */
         n_spins++;
@@ -1210,8 +1286,8 @@ static void share(void)
         out_str(", stopping children without progress:");
         bool stop[MAX_CHILDREN];
         for (int i = 0; i < MAX_CHILDREN; i++) {
-            stop[i] = children[i].used && children[i].ops == ops_before[i] &&
-                      children[i].phase == 0;
+            stop[i] = children[i].used && SH.pub[i].ops == ops_before[i] &&
+                      SH.pub[i].phase == 0;
             if (stop[i]) {
                 out_char(' ');
                 out_dec((seL4_Word)i);
@@ -1784,6 +1860,7 @@ static void reset(void)
     for (int i = 0; i < MAX_CHILDREN; i++) {
         if (children[i].used)
             child_reap(i);
+        children[i].vs_ready = false;   /* its objects were revoked above */
     }
     /* What is left: IRQ handlers, I/O ports, copies of boot caps, replies. */
     for (seL4_Word s = pool_lo; s < pool_hi; s++) {
@@ -1848,7 +1925,7 @@ static void progress(uint64_t done)
     unsigned live = 0;
     for (int i = 0; i < MAX_CHILDREN; i++) {
         if (children[i].used) {
-            cops += children[i].ops;
+            cops += SH.pub[i].ops;
             live++;
         }
     }
@@ -1882,8 +1959,6 @@ static void progress(uint64_t done)
 int main(void)
 {
     bi = arca_bootinfo();
-    fz_image_lo = (uintptr_t)__executable_start;
-    fz_image_hi = ((uintptr_t)_end + 0x100000) & ~0xFFFUL;   /* + IPC buffer, bootinfo */
     priv_lo = bi->empty.start;
     pool_lo = priv_lo + PRIV_N;
     pool_hi = pool_lo + POOL_N;
@@ -1891,11 +1966,8 @@ int main(void)
         out_str("fuzz: not enough empty slots in the root CNode\n");
         finish();
     }
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        children[i].index = i;
     rng_seed(&R, FUZZ_SEED);
     G.r = &R;
-    G.root = true;
     G.pick = root_pick;
     G.slot = root_slot;
     seL4_DebugNameThread(seL4_CapInitThreadTCB, "fuzz-root");
@@ -1913,9 +1985,9 @@ int main(void)
     out_str("..");
     out_dec(pool_hi - 1);
     out_str(", image ");
-    out_hex(fz_image_lo);
+    out_hex(FZ_IMAGE_LO);
     out_char('-');
-    out_hex(fz_image_hi);
+    out_hex(FZ_IMAGE_HI);
     out_char('\n');
 
     for (seL4_Word s = 0; s < ROOT_SLOTS; s++)
