@@ -209,8 +209,8 @@ static bool decode(invocation_t *inv, syscall_error_t *e)
     case CAP_ASID_POOL:
         return decode_arch_invocation(inv, e);
     default:
-        return err_simple(e, seL4_IllegalOperation,
-                          "invocations on this object type are not implemented yet");
+        /* Every cap type is handled above; an unknown tag has no invocations. */
+        return err_simple(e, seL4_IllegalOperation, "this cap type has no invocations");
     }
 }
 
