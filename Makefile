@@ -56,7 +56,7 @@ KERNEL_IMG := $(BUILD)/kernel32.elf
 # --- user level -------------------------------------------------------------
 USER_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-pie -fno-pic -mcmodel=small -nostdinc -isystem $(GCC_INC) \
-	-Iuser/libc/include -Ilibsel4/include -MMD -MP $(DOMAIN_FLAGS)
+	-Iuser/libc/include -Iuser/include -Ilibsel4/include -MMD -MP $(DOMAIN_FLAGS)
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -T user/crt/user.ld
 
 LIBC_C    := $(wildcard user/libc/*.c) libsel4/src/ipcbuffer.c
