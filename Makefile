@@ -206,7 +206,7 @@ qemu-test: deps all
 
 test: deps
 	@mkdir -p $(BUILD)/logs
-	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) && \
+	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) $(SYSTEM_TEST_DEPS) && \
 	   $(MAKE) --no-print-directory BUILD=$(BUILD)/domains DOMAINS=4 domain-images; } \
 		> $(BUILD)/logs/build.log 2>&1 || \
 		{ tail -40 $(BUILD)/logs/build.log; echo "build failed; log: $(BUILD)/logs/build.log"; \
@@ -215,6 +215,51 @@ test: deps
 
 clean:
 	rm -rf $(BUILD)
+
+# --- systems (Microkit-style .system files; tools/system.py) ------------------
+# $(BUILD)/system/NAME/sysspec.bin is packed from user/systems/NAME.system;
+# program_image paths are looked up in $(BUILD)/pds (put PD ELFs there).
+# Each system's blob depends on the ELFs its description names, so a rule
+# that builds $(BUILD)/pds/X.elf is run first; the report (report.txt) and a
+# dependency file (sysspec.d) are written next to the blob.  Another search
+# directory: make SYSTEM_SEARCH="$(BUILD)/pds other/dir".
+SYSTEM_TOOL   := tools/system.py tools/sdf.py tools/sysspec.py tools/elf64.py
+SYSTEM_SEARCH ?= $(BUILD)/pds
+SYSTEMS       := $(basename $(notdir $(wildcard user/systems/*.system)))
+# $(call system_images,NAME): the PD ELFs user/systems/NAME.system names.
+system_images = $(addprefix $(BUILD)/pds/,$(shell $(PYTHON) tools/system.py images \
+	user/systems/$(1).system 2>/dev/null))
+
+define SYSTEM_RULE
+$(BUILD)/system/$(1)/sysspec.bin: user/systems/$(1).system $(SYSTEM_TOOL) $(call system_images,$(1))
+	@mkdir -p $$(dir $$@)
+	$(PYTHON) tools/system.py build $$< $(addprefix --search-path ,$(SYSTEM_SEARCH)) \
+		-o $$@ --report $$(dir $$@)report.txt --depfile $$(dir $$@)sysspec.d
+endef
+$(foreach s,$(SYSTEMS),$(eval $(call SYSTEM_RULE,$(s))))
+
+# Tool tests (tools/system_tests.py, SYSDESC_*): small PD images from
+# tests/system/pds/*.c and a C reader of the blob (tests/system/dump.c).
+SYSTEM_TEST_PDS := $(patsubst tests/system/pds/%.c,$(BUILD)/tests/system/pds/%.elf, \
+	$(wildcard tests/system/pds/*.c))
+SYSTEM_DUMP     := $(BUILD)/tests/system/sysspec-dump
+SYSTEM_TEST_DEPS := $(SYSTEM_TEST_PDS) $(SYSTEM_DUMP)
+
+$(BUILD)/tests/system/pds/%.o: tests/system/pds/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -c $< -o $@
+
+.PRECIOUS: $(BUILD)/tests/system/pds/%.o
+$(BUILD)/tests/system/pds/%.elf: $(BUILD)/tests/system/pds/%.o user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $<
+
+$(SYSTEM_DUMP): tests/system/dump.c user/include/arca/sysspec.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -g $(WARN) -Iuser/include -o $@ $<
+
+.PHONY: system-tests
+system-tests: $(SYSTEM_TEST_DEPS)
+	@$(PYTHON) tools/system_tests.py --build $(BUILD)
 
 # --- benchmarks (make bench; not part of all/test) ---------------------------
 # The benchmark root task (bench/) boots under QEMU with -icount, twice (IPC

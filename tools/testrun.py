@@ -8,6 +8,9 @@
      suspend the thread, and keep running until halt_when_idle stops it.
   4. UART_0001: a user-level COM2 driver (build/tests/uart.elf) with COM2 on
      a UNIX socket; the runner sends a line and expects it echoed back.
+  5. SYSDESC_*: the .system tool (tools/system_tests.py): invalid
+     descriptions rejected with their exact message, valid ones packed and
+     decoded back (in Python and through the C header).
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -26,6 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+import system_tests  # noqa: E402
 
 RESULT = re.compile(r"^\[(PASS|FAIL)\] ([A-Z][A-Z0-9]*_\d{4})(?:: (.*))?$")
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
@@ -312,6 +316,8 @@ def main():
     results = Results()
 
     run_host_tests(args.build, results)
+    for name, ok, reason in system_tests.run(args.build):
+        results.add(name, ok, reason)
     suite = run_qemu_suite(args.build, kernel, results)
     run_slowpath_suite(args.build, kernel, results)
     run_domain_suite(args.build, results)
