@@ -56,7 +56,8 @@ KERNEL_IMG := $(BUILD)/kernel32.elf
 # --- user level -------------------------------------------------------------
 USER_CFLAGS := -std=gnu11 $(OPT) $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-pie -fno-pic -mcmodel=small -nostdinc -isystem $(GCC_INC) \
-	-Iuser/libc/include -Iuser/include -Ilibsel4/include -MMD -MP $(DOMAIN_FLAGS)
+	-Iuser/libc/include -Iuser/include -Iuser/microkit/include -Ilibsel4/include -MMD -MP \
+	$(DOMAIN_FLAGS)
 USER_LDFLAGS := -static -nostdlib -z max-page-size=4096 -T user/crt/user.ld
 
 LIBC_C    := $(wildcard user/libc/*.c) libsel4/src/ipcbuffer.c
@@ -288,6 +289,44 @@ bench: deps $(KERNEL_IMG) $(BENCH_ELF)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
+# --- Microkit-style systems (docs/system.md) ----------------------------------
+# A PD program is linked from its objects, the PD runtime (user/microkit/:
+# crt0, event loop, libmicrokit) and the PD libc (the libc with a small
+# built-in malloc heap; arca_heap_init() moves it to a mapped region).
+# Component authors add a PD with one line:
+#     $(eval $(call MICROKIT_PD,NAME,SOURCES...))
+# which builds $(BUILD)/pds/NAME.elf (the variable PD_ELF_NAME names it) and
+# adds it to `make all`. Sources compile with USER_CFLAGS (<microkit.h>,
+# <arca/*.h> and the libc headers are on the include path); PD_CFLAGS_NAME
+# adds flags for one PD.
+PD_RUNTIME_OBJ := $(BUILD)/user/microkit/crt0.o $(BUILD)/user/microkit/runtime.o
+PD_LIBC_OBJ := $(filter-out $(BUILD)/user/libc/malloc.o,$(LIBC_OBJ)) $(BUILD)/pd/libc/malloc.o
+PD_LIBC_A := $(BUILD)/pd/libc.a
+PD_ELFS :=
+
+$(BUILD)/pd/libc/malloc.o: user/libc/malloc.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -DARCA_HEAP_SIZE=65536 -c $< -o $@
+
+$(PD_LIBC_A): $(PD_LIBC_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+define MICROKIT_PD
+PD_OBJ_$(1) := $$(patsubst %.c,$$(BUILD)/pdobj/$(1)/%.o,$(2))
+PD_ELF_$(1) := $$(BUILD)/pds/$(1).elf
+PD_ELFS += $$(BUILD)/pds/$(1).elf
+$$(BUILD)/pdobj/$(1)/%.o: %.c
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(USER_CFLAGS) $$(PD_CFLAGS_$(1)) -c $$< -o $$@
+$$(BUILD)/pds/$(1).elf: $$(PD_RUNTIME_OBJ) $$(PD_OBJ_$(1)) $$(PD_LIBC_A) user/crt/user.ld
+	@mkdir -p $$(dir $$@)
+	$$(LD) $$(USER_LDFLAGS) -o $$@ $$(PD_RUNTIME_OBJ) $$(PD_OBJ_$(1)) $$(PD_LIBC_A)
+endef
+
+# The test system's PDs (tests/system/).
+$(eval $(call MICROKIT_PD,hello,tests/system/hello.c))
+
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
 # clang, ASan and UBSan into $(BUILD)/fuzz/. Each runs for FUZZ_TIME seconds
@@ -392,3 +431,8 @@ fuzz-images: $(KERNEL_IMG) $(FZ_ELF)
 fuzz: deps
 	@$(PYTHON) tools/fuzz.py --build $(BUILD) --seeds "$(SEEDS)" --ops $(OPS) \
 		--trace $(TRACE) $(FUZZ_ARGS)
+
+# --- last: every PD declared above is part of `make all` ---------------------
+# (prerequisites are expanded when this line is read, so PDs must be
+# declared with MICROKIT_PD before it)
+all: $(PD_ELFS)

@@ -24,4 +24,11 @@ _Noreturn void __arca_abort(void);
  */
 size_t __libc_heap_check(void);
 
+/*
+ * Use [base, base + size) as the malloc heap instead of the built-in
+ * static one.  Only before the first allocation; returns 0, or -1 if it
+ * is too late or the range is unusable.
+ */
+int __libc_heap_init(void *base, size_t size);
+
 #endif

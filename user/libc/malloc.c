@@ -10,6 +10,8 @@
  *
  * The heap is a static array, so the root task needs no memory from the
  * kernel to use malloc.  Build with -DARCA_HEAP_SIZE=<bytes> to resize it.
+ * A program that has memory of its own for a heap (a PD's mapped memory
+ * region) hands it over with __libc_heap_init() before the first malloc.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -41,7 +43,9 @@ _Static_assert(HDR_SIZE == ALIGN, "header must keep payloads aligned");
 _Static_assert(ARCA_HEAP_SIZE % ALIGN == 0, "heap size must be aligned");
 _Static_assert(ARCA_HEAP_SIZE >= MIN_BLOCK, "heap too small");
 
-static unsigned char heap[ARCA_HEAP_SIZE] __attribute__((aligned(ALIGN)));
+static unsigned char static_heap[ARCA_HEAP_SIZE] __attribute__((aligned(ALIGN)));
+static unsigned char *heap = static_heap;
+static size_t heap_size = sizeof(static_heap);
 static struct block *free_list;
 static int heap_ready;
 
@@ -49,11 +53,28 @@ static void heap_init(void)
 {
     struct block *b = (struct block *)heap;
 
-    b->size = sizeof(heap);
+    b->size = heap_size;
     b->magic = MAGIC_FREE;
     b->next = NULL;
     free_list = b;
     heap_ready = 1;
+}
+
+int __libc_heap_init(void *base, size_t size)
+{
+    uintptr_t a = (uintptr_t)base;
+    uintptr_t start = (a + ALIGN - 1) & ~(uintptr_t)(ALIGN - 1);
+
+    /* Once something is allocated the old heap must stay. */
+    if (heap_ready || base == NULL || start < a || size < start - a)
+        return -1;
+    size = (size - (start - a)) & ~(size_t)(ALIGN - 1);
+    if (size < MIN_BLOCK || start + size < start)
+        return -1;
+    heap = (unsigned char *)start;
+    heap_size = size;
+    heap_init();
+    return 0;
 }
 
 static void *payload(struct block *b)
@@ -75,14 +96,14 @@ static struct block *user_block(void *p)
     uintptr_t a = (uintptr_t)p;
     struct block *b;
 
-    if (a < (uintptr_t)heap + HDR_SIZE || a >= (uintptr_t)heap + sizeof(heap) ||
+    if (a < (uintptr_t)heap + HDR_SIZE || a >= (uintptr_t)heap + heap_size ||
         a % ALIGN != 0)
         abort();    /* not a heap pointer */
     b = (struct block *)(a - HDR_SIZE);
     if (b->magic == MAGIC_FREE)
         abort();    /* double free */
     if (b->magic != MAGIC_USED || b->size < MIN_BLOCK ||
-        b->size > (uintptr_t)heap + sizeof(heap) - (uintptr_t)b)
+        b->size > (uintptr_t)heap + heap_size - (uintptr_t)b)
         abort();    /* corrupted header */
     return b;
 }
@@ -90,7 +111,7 @@ static struct block *user_block(void *p)
 /* Bytes of block needed for a payload of n bytes; 0 if impossible. */
 static size_t block_size_for(size_t n)
 {
-    if (n > sizeof(heap))
+    if (n > heap_size)
         return 0;
     n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
     return n + HDR_SIZE < MIN_BLOCK ? MIN_BLOCK : n + HDR_SIZE;
@@ -215,7 +236,7 @@ void *realloc(void *p, size_t n)
 
 size_t __libc_heap_check(void)
 {
-    unsigned char *end = heap + sizeof(heap);
+    unsigned char *end = heap + heap_size;
     struct block *b, *f;
     size_t free_bytes = 0;
 
