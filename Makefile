@@ -324,8 +324,8 @@ $$(BUILD)/pds/$(1).elf: $$(PD_RUNTIME_OBJ) $$(PD_OBJ_$(1)) $$(PD_LIBC_A) user/cr
 	$$(LD) $$(USER_LDFLAGS) -o $$@ $$(PD_RUNTIME_OBJ) $$(PD_OBJ_$(1)) $$(PD_LIBC_A)
 endef
 
-# The test system's PDs (tests/system/).
-$(eval $(call MICROKIT_PD,hello,tests/system/hello.c))
+# The test system's PDs (tests/sysinit/).
+$(eval $(call MICROKIT_PD,hello,tests/sysinit/hello.c))
 
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with

@@ -1,6 +1,6 @@
 /*
  * The smallest PD: prints that it started, with its restart count.  Part
- * of the test system (tests/system/); also shows the shape of a PD.
+ * of the test system (tests/sysinit/); also shows the shape of a PD.
  */
 #include <stdio.h>
 #include <microkit.h>
