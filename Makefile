@@ -91,7 +91,7 @@ UART_ELF  := $(BUILD)/tests/uart.elf
 HOST_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
 	-fno-omit-frame-pointer -fno-sanitize-recover=all -fno-pie -DARCA_HOST_TEST \
 	-Ikernel/include -Itests/host/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc \
-	-Ilibsel4/include -Itests/host -MMD -MP
+	-Ilibsel4/include -Itests/host -Iuser/include -MMD -MP
 HOST_LDFLAGS := -no-pie
 # The kernel's pure logic, compiled for the host.
 HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootmem.c \
@@ -99,6 +99,8 @@ HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootme
 	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c \
 	kernel/plat/pc/acpi_tables.c
 HOST_TEST_C := $(wildcard tests/host/*.c)
+# User-level pure logic tested on the host too.
+HOST_USER_C := user/components/shell/shell_cmd.c
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
 .PHONY: all run test debug clean deps host-test qemu-test images domain-images
@@ -183,7 +185,7 @@ $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -c $< -o $@
 
-$(HOST_TEST_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_TEST_C) $(HOST_KERNEL_C))
+$(HOST_TEST_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_TEST_C) $(HOST_KERNEL_C) $(HOST_USER_C))
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $^
 
 # --- commands ---------------------------------------------------------------
