@@ -17,6 +17,7 @@
 
 #include <arca/console.h>
 #include <arca/monitor.h>
+#include <arca/pd.h>
 
 #include "console_proto.h"
 
@@ -95,5 +96,5 @@ void console_client_init(unsigned channel)
     if (channel > MICROKIT_MAX_CHANNEL_ID)
         return;
     console_ch = channel;
-    /* TODO(runtime hook): route the PD runtime's stdout here. */
+    arca_set_stdout(console_write);
 }

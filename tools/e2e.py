@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""The end-to-end test of Arca's default system (E2E_*), run by
+tools/testrun.py: it boots user/systems/default.system in QEMU with a fresh
+disk image and types at the shell over COM1 (tools/expect.py), one test
+name per checked step:
+
+  E2E_0001  the shell prompt appears (and how long it took)
+  E2E_0002  write /hello ...            no error
+  E2E_0003  cat /hello                  prints the text back
+  E2E_0004  ls /                        lists hello with its size
+  E2E_0005  crash fs; cat /hello        the shell reports an error
+  E2E_0006  cat /hello                  works again after the restart
+  E2E_0007  crash console; echo ...     output resumes through the driver
+  E2E_0008  ps                          console and fs restarted once each
+  E2E_0009  cat /nonexistent            one line starting with "error:"
+  E2E_0010  a second boot on the same disk image: cat /hello still works
+
+Run alone:  python3 tools/e2e.py --build build
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import expect  # noqa: E402
+import qemu  # noqa: E402
+
+PROMPT = "arca> "
+BOOT_TIMEOUT = 60       # QEMU start to the first prompt (generous: loaded test machines)
+STEP_TIMEOUT = 30       # one command to its next prompt
+TEXT = "hello from arca e2e"
+DISK_MB = 16
+
+
+def system_root(build):
+    return os.path.join(build, "system", "default", "sysinit.elf")
+
+
+def disk_args(disk):
+    return ["-drive", f"file={disk},format=raw,if=none,id=disk0",
+            "-device", "virtio-blk-pci,drive=disk0"]
+
+
+def make_disk(path, size_mb=DISK_MB):
+    """A fresh, empty file system image (tools/mkfs.py)."""
+    if os.path.exists(path):
+        os.remove(path)
+    tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mkfs.py")
+    subprocess.run([sys.executable, tool, path, "--size-mb", str(size_mb)], check=True,
+                   capture_output=True, text=True)
+
+
+class Failed(Exception):
+    pass
+
+
+class Shell:
+    """One boot of the system with the shell driven over COM1."""
+
+    def __init__(self, build, kernel, disk, log):
+        cmd = qemu.qemu_command(kernel, system_root(build), extra_args=disk_args(disk))
+        self.session = expect.Session(cmd, log)
+        self.log = log
+
+    def wait_prompt(self, timeout=BOOT_TIMEOUT):
+        try:
+            self.session.expect(re.escape(PROMPT), timeout)
+        except expect.Timeout as e:
+            raise Failed(f"no prompt: {e}; log: {self.log}") from None
+        return self.session.elapsed()
+
+    def run(self, line, timeout=STEP_TIMEOUT):
+        """Types `line` and Enter; returns what was printed before the
+        next prompt (the echoed line, output, and any kernel messages)."""
+        self.session.send(line + "\r")
+        try:
+            m = self.session.expect(r"(.*?)" + re.escape(PROMPT), timeout)
+        except expect.Timeout as e:
+            raise Failed(f"'{line}': {e}; log: {self.log}") from None
+        out = m.group(1)
+        if line not in out:
+            raise Failed(f"'{line}' was not echoed; got {out[-200:]!r}; log: {self.log}")
+        # What the command printed: everything after the echoed line.
+        return out[out.index(line) + len(line):].lstrip("\n")
+
+    def close(self):
+        self.session.close()
+
+
+def error_lines(out):
+    return [l for l in out.splitlines() if l.startswith("error:")]
+
+
+def check_no_error(out, what):
+    errs = error_lines(out)
+    if errs:
+        raise Failed(f"{what}: {errs[0]}")
+
+
+def run_e2e(build, kernel, add):
+    """Runs every step, calling add(name, ok, reason) once per E2E_ test."""
+    logdir = os.path.join(build, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    disk = os.path.join(logdir, "e2e-disk.img")
+    steps = []
+
+    def step(name, fn):
+        steps.append((name, fn))
+
+    state = {}
+
+    def boot1():
+        state["shell"] = Shell(build, kernel, disk, os.path.join(logdir, "e2e-boot1.log"))
+        state["boot_s"] = state["shell"].wait_prompt()
+
+    def write_file():
+        check_no_error(state["shell"].run(f"write /hello {TEXT}"), "write")
+
+    def cat_file(sh=None):
+        out = (sh or state["shell"]).run("cat /hello")
+        check_no_error(out, "cat")
+        if TEXT not in out:
+            raise Failed(f"cat /hello printed {out!r}, not the text written")
+
+    def ls_root():
+        out = state["shell"].run("ls /")
+        check_no_error(out, "ls")
+        if not re.search(rf"^\s*{len(TEXT)}\s+hello$", out, re.M):
+            raise Failed(f"ls / does not list 'hello' with size {len(TEXT)}: {out!r}")
+
+    def crash_fs():
+        out = state["shell"].run("crash fs")
+        check_no_error(out, "crash fs")
+        out = state["shell"].run("cat /hello")
+        if not error_lines(out):
+            raise Failed(f"cat /hello right after crash fs gave no error: {out!r}")
+
+    def after_restart():
+        cat_file()
+
+    def crash_console():
+        sh = state["shell"]
+        out = sh.run("crash console")
+        check_no_error(out, "crash console")
+        out = sh.run("echo console is back")
+        if "console is back" not in out.replace(PROMPT, ""):
+            raise Failed(f"no output after the console restart: {out!r}")
+
+    def ps():
+        out = state["shell"].run("ps")
+        check_no_error(out, "ps")
+        for pd in ("console", "fs"):
+            m = re.search(rf"^{pd}\s+running\s+(\d+)\s+(\d+)$", out, re.M)
+            if not m:
+                raise Failed(f"ps has no running '{pd}' line: {out!r}")
+            if int(m.group(1)) != 1:
+                raise Failed(f"ps says {pd} restarted {m.group(1)} times, expected 1")
+        for pd in ("blk", "shell"):
+            if not re.search(rf"^{pd}\s+running\s+0\s+0$", out, re.M):
+                raise Failed(f"ps: '{pd}' should be running, never restarted: {out!r}")
+
+    def missing_file():
+        out = state["shell"].run("cat /nonexistent")
+        errs = error_lines(out)
+        if len(errs) != 1 or len([l for l in out.splitlines() if l.strip()]) != 1:
+            raise Failed(f"expected exactly one error line: {out!r}")
+
+    def reboot():
+        state["shell"].close()
+        sh = Shell(build, kernel, disk, os.path.join(logdir, "e2e-boot2.log"))
+        state["shell"] = sh
+        sh.wait_prompt()
+        cat_file(sh)
+
+    step("E2E_0001", boot1)
+    step("E2E_0002", write_file)
+    step("E2E_0003", cat_file)
+    step("E2E_0004", ls_root)
+    step("E2E_0005", crash_fs)
+    step("E2E_0006", after_restart)
+    step("E2E_0007", crash_console)
+    step("E2E_0008", ps)
+    step("E2E_0009", missing_file)
+    step("E2E_0010", reboot)
+
+    broken = None
+    try:
+        make_disk(disk)
+    except (OSError, subprocess.CalledProcessError) as e:
+        broken = f"tools/mkfs.py failed: {getattr(e, 'stderr', '') or e}"
+    try:
+        for name, fn in steps:
+            if broken is not None:
+                add(name, False, f"not run: {broken}")
+                continue
+            try:
+                fn()
+                add(name, True, "")
+            except Failed as e:
+                add(name, False, str(e))
+                # A boot that failed leaves nothing to drive.
+                if name in ("E2E_0001", "E2E_0010") or "no prompt" in str(e) \
+                        or "QEMU exited" in str(e):
+                    broken = f"{name} failed"
+    finally:
+        if "shell" in state:
+            state["shell"].close()
+    return state.get("boot_s")
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default="build")
+    args = p.parse_args()
+    failed = 0
+
+    def add(name, ok, reason):
+        nonlocal failed
+        failed += not ok
+        print(f"[PASS] {name}" if ok else f"[FAIL] {name}: {reason}", flush=True)
+
+    boot_s = run_e2e(args.build, os.path.join(args.build, "kernel32.elf"), add)
+    if boot_s is not None:
+        print(f"(QEMU start to the first prompt: {boot_s:.2f} s)")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
