@@ -329,6 +329,9 @@ endef
 # The test system's PDs (tests/sysinit/).
 $(eval $(call MICROKIT_PD,hello,tests/sysinit/hello.c))
 
+# The default system's console driver (user/components/console/).
+$(eval $(call MICROKIT_PD,console,user/components/console/console.c))
+
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
 # clang, ASan and UBSan into $(BUILD)/fuzz/. Each runs for FUZZ_TIME seconds
