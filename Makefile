@@ -254,7 +254,10 @@ $(BUILD)/tests/system/pds/%.o: tests/system/pds/%.c
 
 .PRECIOUS: $(BUILD)/tests/system/pds/%.o
 $(BUILD)/tests/system/pds/%.elf: $(BUILD)/tests/system/pds/%.o user/crt/user.ld
-	$(LD) $(USER_LDFLAGS) -o $@ $<
+	$(LD) $(USER_LDFLAGS) $(SYSTEM_PD_LDFLAGS) -o $@ $<
+
+# An image that, like Microkit's linker script, says where its IPC buffer goes.
+$(BUILD)/tests/system/pds/ipcsym.elf: SYSTEM_PD_LDFLAGS := --defsym=__sel4_ipc_buffer_obj=0x600000
 
 $(SYSTEM_DUMP): tests/system/dump.c user/include/arca/sysspec.h
 	@mkdir -p $(dir $@)

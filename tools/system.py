@@ -235,8 +235,14 @@ def place(pd):
     pd.stack_top = pd.stack_bottom + pd.stack_size
     if pd.stack_top + PAGE > USER_TOP:
         raise SdfError(pd.line, f"the stack of PD '{pd.name}' would reach the kernel half")
-    areas = [("program image", lo, hi), ("IPC buffer", pd.ipc, pd.ipc + PAGE),
-             ("stack", pd.stack_bottom - PAGE, pd.stack_top + PAGE)]
+    areas = [("program image", lo, hi),
+             ("guard page below the IPC buffer", pd.ipc - PAGE, pd.ipc),
+             ("IPC buffer", pd.ipc, pd.ipc + PAGE),
+             ("guard page below the stack", pd.ipc + PAGE, pd.stack_bottom),
+             ("stack", pd.stack_bottom, pd.stack_top),
+             ("guard page above the stack", pd.stack_top, pd.stack_top + PAGE)]
+    if sym is not None:
+        del areas[1]    # the image's own layout decides what is below its IPC buffer
     for m in pd.maps:
         for what, a0, a1 in areas:
             if overlap(m.vaddr, m.end, a0, a1):
@@ -433,6 +439,17 @@ def report(system):
 
 
 def write_file(path, data):
+    """Writes through a temporary file, so make never sees half a blob;
+    "-" and anything that is not a regular file (a pipe, /dev/stdout) are
+    written directly."""
+    if path == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if os.path.exists(path) and not os.path.isfile(path):
+        with open(path, "wb") as f:
+            f.write(data)
+        return
     d = os.path.dirname(path)
     if d:
         os.makedirs(d, exist_ok=True)

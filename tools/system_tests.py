@@ -14,7 +14,8 @@
                 image is the ELF file itself, and the warnings printed are
                 exactly the `<!-- expect-warning: LINE: text -->` lines.
                 `<!-- expect-patch: PD SYMBOL HEX|region:NAME -->` lines name
-                patches that must be in the blob with that value.
+                patches that must be in the blob with that value, and
+                `<!-- expect-pd: PD field=value... -->` lines PD record fields.
 
 PD images come from build/tests/system/pds (built by make from
 tests/system/pds/*.c); tests/system/data holds non-ELF files.
@@ -98,7 +99,8 @@ def test_invalid(build, path):
     if len(expect) != 1:
         return "the file needs exactly one <!-- expect: LINE: text --> comment"
     r = run_tool(["check", path] + search_args(build))
-    want = f"{path}:{expect[0]}"
+    # SEARCH stands for the search path, which depends on where the tree is.
+    want = f"{path}:{expect[0]}".replace("SEARCH", ", ".join(search_args(build)[1::2]))
     got = r.stderr.rstrip("\n")
     if r.returncode != 1:
         return f"exit status {r.returncode}, expected 1 (stderr: {got!r})"
@@ -189,6 +191,26 @@ def check_patches(path, sysobj, decoded):
     return None
 
 
+def check_pds(path, decoded):
+    """`<!-- expect-pd: NAME field=value ... -->`: fields of the decoded PD
+    record (numbers in any Python int syntax, parent as a PD name)."""
+    names = [p["name"] for p in decoded["pds"]]
+    for spec in comments(path, "expect-pd"):
+        name, *fields = spec.split()
+        if name not in names:
+            return f"expect-pd: no PD '{name}' in the blob"
+        pd = decoded["pds"][names.index(name)]
+        for f in fields:
+            key, value = f.split("=")
+            if key == "parent":
+                want = names.index(value) if value != "none" else sysspec.NO_PARENT
+            else:
+                want = int(value, 0)
+            if pd[key] != want:
+                return f"PD '{name}' {key} is {pd[key]:#x}, expected {want:#x}"
+    return None
+
+
 def test_valid(build, path):
     out = tempfile.mkdtemp(prefix="arca-system-")
     try:
@@ -205,7 +227,8 @@ def test_valid(build, path):
             blob = f.read()
         decoded = sysspec.decode(blob)
         sysobj = system.load(os.path.join(ROOT, path), search_args(build)[1::2])
-        problem = compare(decoded, sysobj) or check_patches(path, sysobj, decoded)
+        problem = (compare(decoded, sysobj) or check_patches(path, sysobj, decoded) or
+                   check_pds(path, decoded))
         if problem:
             return problem
         c = subprocess.run([os.path.join(build, "tests", "system", "sysspec-dump"), blob_path],
