@@ -258,6 +258,8 @@ $(BUILD)/tests/system/pds/%.elf: $(BUILD)/tests/system/pds/%.o user/crt/user.ld
 
 # An image that, like Microkit's linker script, says where its IPC buffer goes.
 $(BUILD)/tests/system/pds/ipcsym.elf: SYSTEM_PD_LDFLAGS := --defsym=__sel4_ipc_buffer_obj=0x600000
+# And one whose entry point is not in its code.
+$(BUILD)/tests/system/pds/badentry.elf: SYSTEM_PD_LDFLAGS := --entry=0x900000
 
 $(SYSTEM_DUMP): tests/system/dump.c user/include/arca/sysspec.h
 	@mkdir -p $(dir $@)

@@ -9,6 +9,7 @@ ElfError with a reason, never an exception from struct or an index.
 import struct
 
 PT_LOAD = 1
+PF_X = 1
 SHT_SYMTAB = 2
 SHN_UNDEF = 0
 EM_X86_64 = 62

@@ -222,6 +222,9 @@ def place(pd):
     if hi > USER_TOP:
         raise SdfError(pd.image_line, f"program image '{pd.image}' of PD '{pd.name}' reaches "
                                       "into the kernel half")
+    if not any(s.vaddr <= elf.entry < s.end and s.flags & elf64.PF_X for s in elf.segments):
+        raise SdfError(pd.image_line, f"entry point 0x{elf.entry:x} of '{pd.image}' is not in "
+                                      "an executable segment")
     sym = elf.symbols.get(IPC_SYMBOL)
     if sym is not None:
         pd.ipc = sym.value
@@ -307,6 +310,10 @@ def make_patches(system, pd):
     for ch in system.channels:
         for end in (ch.a, ch.b):
             if end.pd == pd.name and end.setvar_id is not None:
+                for sv in setvars:
+                    if sv.symbol == end.setvar_id:
+                        raise SdfError(end.line, f"setvar on symbol '{sv.symbol}' already given "
+                                                 f"in PD '{pd.name}' (line {sv.line})")
                 setvars.append(sdf.Obj(end.line, symbol=end.setvar_id, kind="id", value=end.id))
     for sv in setvars:
         if sv.kind == "paddr" and sv.value not in regions:

@@ -13,9 +13,11 @@
  *
  * Layout: header, then the tables at the offsets the header gives (each
  * 8-byte aligned), then a string table (NUL-terminated names), then the
- * program images (whole ELF files, 8-byte aligned).  All offsets are from
- * the start of the blob.  Indices (pd, region, ...) are positions in their
- * table.
+ * values of the SYSSPEC_PATCH_BYTES patches (each 8-byte aligned, found
+ * only through the patches' `arg`), then the program images (whole ELF
+ * files, 8-byte aligned; PDs with the same image share one copy).  All
+ * offsets are from the start of the blob.  Indices (pd, region, ...) are
+ * positions in their table.
  */
 #ifndef ARCA_SYSSPEC_H
 #define ARCA_SYSSPEC_H
