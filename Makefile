@@ -98,6 +98,9 @@ HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootme
 	kernel/core/elf.c kernel/core/untyped_regions.c kernel/core/cspace.c \
 	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c \
 	kernel/plat/pc/acpi_tables.c
+# The file system core (user/components/fs/fscore.h) is pure C as well.
+FSCORE_C := user/components/fs/fscore.c user/components/fs/fscheck.c
+HOST_KERNEL_C += $(FSCORE_C)
 HOST_TEST_C := $(wildcard tests/host/*.c)
 # User-level pure logic tested on the host too.
 HOST_USER_C := user/components/shell/shell_cmd.c
