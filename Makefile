@@ -99,8 +99,11 @@ HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootme
 	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c \
 	kernel/plat/pc/acpi_tables.c
 # The file system core (user/components/fs/fscore.h) is pure C as well.
-FSCORE_C := user/components/fs/fscore.c user/components/fs/fscheck.c
+FSCORE_C := user/components/fs/fscore.c user/components/fs/fscheck.c \
+	user/components/fs/fserror.c
 HOST_KERNEL_C += $(FSCORE_C)
+# tools/fsck.c: checks disk images with the same code (FS_005x tests).
+FSCK_BIN := $(BUILD)/host/fsck
 HOST_TEST_C := $(wildcard tests/host/*.c)
 # User-level pure logic tested on the host too.
 HOST_USER_C := user/components/shell/shell_cmd.c
@@ -191,6 +194,9 @@ $(BUILD)/host/%.o: %.c
 $(HOST_TEST_BIN): $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_TEST_C) $(HOST_KERNEL_C) $(HOST_USER_C))
 	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $^
 
+$(FSCK_BIN): $(patsubst %.c,$(BUILD)/host/%.o,tools/fsck.c $(FSCORE_C))
+	$(CC) $(HOST_CFLAGS) $(HOST_LDFLAGS) -o $@ $^
+
 # --- commands ---------------------------------------------------------------
 deps:
 	@tools/deps.sh
@@ -212,7 +218,7 @@ qemu-test: deps all
 
 test: deps
 	@mkdir -p $(BUILD)/logs
-	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) $(SYSTEM_TEST_DEPS) && \
+	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) $(SYSTEM_TEST_DEPS) $(FSCK_BIN) && \
 	   $(MAKE) --no-print-directory BUILD=$(BUILD)/domains DOMAINS=4 domain-images; } \
 		> $(BUILD)/logs/build.log 2>&1 || \
 		{ tail -40 $(BUILD)/logs/build.log; echo "build failed; log: $(BUILD)/logs/build.log"; \

@@ -30,6 +30,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 import system_tests  # noqa: E402
+import fstests  # noqa: E402
 
 RESULT = re.compile(r"^\[(PASS|FAIL)\] ([A-Z][A-Z0-9]*_\d{4})(?:: (.*))?$")
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
@@ -317,6 +318,8 @@ def main():
 
     run_host_tests(args.build, results)
     for name, ok, reason in system_tests.run(args.build):
+        results.add(name, ok, reason)
+    for name, ok, reason in fstests.run(args.build):
         results.add(name, ok, reason)
     suite = run_qemu_suite(args.build, kernel, results)
     run_slowpath_suite(args.build, kernel, results)

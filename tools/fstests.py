@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""File system tool tests (FS_005x), run by tools/testrun.py.
+
+tools/mkfs.py writes images in Python; build/host/fsck checks them with
+the file server's C code (user/components/fs/fscore.c), so the two
+implementations of docs/filesystem.md are checked against each other.
+
+    tools/fstests.py --build build      runs them alone
+"""
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MKFS = os.path.join(HERE, "mkfs.py")
+
+
+def mkfs(*args):
+    return subprocess.run([sys.executable, MKFS, *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def fsck(build, *args, text=True):
+    return subprocess.run([os.path.join(build, "host", "fsck"), *args], capture_output=True,
+                          text=text, timeout=120)
+
+
+def check_empty(build, tmp):
+    """Empty images of several sizes (one and more bitmap blocks) check clean."""
+    for size, blocks in (("32K", 8), ("4M", 1024), ("132M", 33792)):
+        img = os.path.join(tmp, f"empty-{size}.img")
+        r = mkfs(img, "--size", size)
+        if r.returncode != 0:
+            return f"mkfs --size {size}: {r.stderr.strip()}"
+        if os.path.getsize(img) != blocks * 4096:
+            return f"--size {size}: image is {os.path.getsize(img)} bytes"
+        r = fsck(build, img)
+        if r.returncode != 0 or f"of {blocks} blocks free" not in r.stdout:
+            return f"fsck of the empty {size} image: {r.stdout.strip() or r.stderr.strip()}"
+        r = fsck(build, img, "ls", "/")
+        if r.returncode != 0 or r.stdout != "":
+            return f"empty {size} image lists {r.stdout!r} {r.stderr.strip()}"
+    return None
+
+
+def check_files(build, tmp):
+    """Files added from the host read back byte for byte through fscore."""
+    files = {
+        "/etc/motd": b"welcome to arca\n",
+        "/empty": b"",
+        "/data/deep/er/big.bin": bytes((i * 7 + (i >> 9)) & 0xff for i in range(300000)),
+        "/data/exact": b"x" * (12 * 4096),
+        "/top": b"replaced",
+    }
+    args = []
+    for i, (path, data) in enumerate(files.items()):
+        host = os.path.join(tmp, f"in{i}")
+        with open(host, "wb") as f:
+            f.write(data)
+        args += ["--add", f"{host}:{path}"]
+    first = os.path.join(tmp, "first")
+    with open(first, "wb") as f:
+        f.write(b"the first version, replaced by a later --add")
+    img = os.path.join(tmp, "files.img")
+    r = mkfs(img, "--size", "4M", "--add", f"{first}:/top", *args)
+    if r.returncode != 0:
+        return f"mkfs: {r.stderr.strip()}"
+    r = fsck(build, img)
+    if r.returncode != 0:
+        return f"fsck: {r.stdout.strip() or r.stderr.strip()}"
+    for path, data in files.items():
+        r = fsck(build, img, "cat", path, text=False)
+        if r.returncode != 0 or r.stdout != data:
+            return f"{path}: read {len(r.stdout)} bytes, wanted {len(data)}"
+    listings = {
+        "/": "f 8 top\nd 64 etc\nf 0 empty\nd 128 data\n",   # /top keeps its first place
+        "/data": "d 64 deep\nf 49152 exact\n",
+        "/data/deep/er": "f 300000 big.bin\n",
+    }
+    for path, want in listings.items():
+        r = fsck(build, img, "ls", path)
+        if r.stdout != want:
+            return f"ls {path}: {r.stdout!r}, wanted {want!r}"
+    return None
+
+
+def check_errors(build, tmp):
+    """mkfs refuses bad input with one error line and status 1."""
+    small = os.path.join(tmp, "small")
+    with open(small, "wb") as f:
+        f.write(b"s")
+    big = os.path.join(tmp, "toobig")
+    with open(big, "wb") as f:
+        f.truncate((12 + 1024) * 4096 + 1)
+    img = os.path.join(tmp, "bad.img")
+    cases = [
+        (["--size", "4100"], "size 4100 is not a multiple of 4096 bytes"),
+        (["--size", "16K"], "size 16K is out of range"),
+        (["--size", "1G"], "size 1G is out of range"),
+        (["--size", "4Q"], "bad size '4Q'"),
+        (["--size", "4M", "--add", f"{small}:relative"], "bad image path 'relative'"),
+        (["--size", "4M", "--add", f"{small}:/a/../b"], "component '..' is not a valid name"),
+        (["--size", "4M", "--add", f"{small}:/" + "n" * 60], "is not a valid name"),
+        (["--size", "4M", "--add", f"{small}:/"], "the target cannot be /"),
+        (["--size", "4M", "--add", f"{big}:/big"], "a file holds at most 4243456"),
+        (["--size", "4M", "--add", f"{tmp}/missing:/m"], "cannot read"),
+        (["--size", "4M", "--add", f"{small}:/f", "--add", f"{small}:/f/g"], "/f is a file"),
+        (["--size", "32K", "--add", f"{small}:/a", "--add", f"{small}:/b", "--add",
+          f"{small}:/c", "--add", f"{small}:/d", "--add", f"{small}:/e"], "do not fit"),
+        (["--size", "4M", "--inodes", "9000"], "at most 8192 inodes"),
+    ]
+    for args, want in cases:
+        r = mkfs(img, *args)
+        lines = r.stderr.strip().splitlines()
+        if r.returncode != 1 or len(lines) != 1 or not lines[0].startswith("mkfs.py: error:") \
+                or want not in lines[0]:
+            return f"mkfs {' '.join(args)}: status {r.returncode}, {r.stderr.strip()!r}, " \
+                   f"wanted an error with {want!r}"
+    return None
+
+
+def check_corrupt(build, tmp):
+    """A damaged image: fsck (the mount check) names the problem."""
+    src = os.path.join(tmp, "c")
+    with open(src, "wb") as f:
+        f.write(b"content")
+    img = os.path.join(tmp, "corrupt.img")
+    r = mkfs(img, "--size", "1M", "--add", f"{src}:/f")
+    if r.returncode != 0:
+        return f"mkfs: {r.stderr.strip()}"
+    with open(img, "r+b") as f:
+        # Layout of a 1 MiB image: superblock, bitmap (block 1), inode
+        # table (block 2), root directory (block 3), /f's data (block 4).
+        f.seek(4096)
+        bits = bytearray(f.read(1))
+        bits[0] &= ~(1 << 4)
+        f.seek(4096)
+        f.write(bits)
+    r = fsck(build, img)
+    want = f"{img}: inconsistent (read-only): block 4 of inode 2 is free in the bitmap"
+    if r.returncode != 1 or r.stdout.strip() != want:
+        return f"fsck said {r.stdout.strip()!r} (status {r.returncode}), wanted {want!r}"
+    with open(img, "r+b") as f:
+        f.write(b"X")
+    r = fsck(build, img)
+    if r.returncode != 2 or "refused: bad superblock: no ARCA-FS magic" not in r.stdout:
+        return f"fsck of a bad magic said {r.stdout.strip()!r} (status {r.returncode})"
+    return None
+
+
+TESTS = [
+    ("FS_0050", check_empty),
+    ("FS_0051", check_files),
+    ("FS_0052", check_errors),
+    ("FS_0053", check_corrupt),
+]
+
+
+def run(build):
+    """[(name, ok, reason)] for every test."""
+    out = []
+    with tempfile.TemporaryDirectory(prefix="arca-fs-") as tmp:
+        for name, fn in TESTS:
+            try:
+                problem = fn(build, tmp)
+            except (OSError, subprocess.SubprocessError) as e:
+                problem = f"runner: {e!r}"
+            out.append((name, problem is None, problem or ""))
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default="build")
+    args = p.parse_args()
+    results = run(args.build)
+    for name, ok, reason in results:
+        print(f"[PASS] {name}" if ok else f"[FAIL] {name}: {reason}")
+    failed = sum(1 for _, ok, _ in results if not ok)
+    print(f"{len(results) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
