@@ -346,6 +346,14 @@ $(eval $(call MICROKIT_PD,hello,tests/sysinit/hello.c))
 # The default system's console driver (user/components/console/).
 $(eval $(call MICROKIT_PD,console,user/components/console/console.c))
 
+# The storage stack (docs/filesystem.md): the virtio-blk driver and the file
+# server PDs. A PD that uses the file service (<arca/fs.h>) adds
+# $(FS_CLIENT_C) to its sources.
+FS_CLIENT_C := user/components/fs/client.c user/components/fs/fserror.c
+$(eval $(call MICROKIT_PD,blk,user/components/blk/blk.c))
+$(eval $(call MICROKIT_PD,fs,user/components/fs/server.c $(FSCORE_C)))
+$(eval $(call MICROKIT_PD,fstest,tests/fs/fstest.c $(FS_CLIENT_C)))
+
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
 # clang, ASan and UBSan into $(BUILD)/fuzz/. Each runs for FUZZ_TIME seconds

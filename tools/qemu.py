@@ -13,6 +13,11 @@ and a timeout on every boot.
                   [--qemu-args "-icount shift=0,sleep=off"]
     qemu.py boottime --kernel K --root R [--runs N]
 
+Any mode takes --disk PATH: a raw disk image as a virtio-blk PCI device
+(transitional, so legacy virtio over its I/O BAR works) in slot 4 of the
+i440fx bus, where SeaBIOS routes its INTA to IRQ 11 (docs/filesystem.md).
+The image is written to in place.
+
 Any mode takes --com2 unix:PATH or --com2 tcp:HOST:PORT: COM2 (I/O ports
 0x2F8-0x2FF, IRQ 3) becomes a listening socket that QEMU does not wait for
 (server=on,wait=off). COM1, the kernel console, stays on this terminal / the
@@ -66,15 +71,26 @@ def com2_chardev(spec):
     raise ValueError(f"bad COM2 socket {spec!r}: use unix:PATH or tcp:HOST:PORT")
 
 
+def disk_args(path):
+    """QEMU options attaching a raw image as virtio-blk-pci in slot 4."""
+    if "," in path:
+        raise ValueError(f"disk image path {path!r} must not contain a comma")
+    return ["-drive", f"file={path},format=raw,if=none,id=disk0",
+            "-device", "virtio-blk-pci,drive=disk0,addr=04.0"]
+
+
 def qemu_command(kernel, root, append=None, interactive=False, gdb=False, extra_args=None,
-                 com2=None):
+                 com2=None, disk=None):
     """extra_args: more QEMU arguments (a list), e.g. ICOUNT_ARGS.
-    com2: "unix:PATH" or "tcp:HOST:PORT" puts COM2 on a listening socket."""
+    com2: "unix:PATH" or "tcp:HOST:PORT" puts COM2 on a listening socket.
+    disk: a raw image file attached as a virtio-blk PCI device."""
     cmd = [qemu_binary(), "-machine", "pc,accel=tcg", "-cpu", CPU, "-m", MEMORY,
            "-kernel", kernel, "-initrd", root,
            "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot"]
     if extra_args:
         cmd += list(extra_args)
+    if disk:
+        cmd += disk_args(disk)
     if append:
         cmd += ["-append", append]
     if com2:
@@ -110,7 +126,7 @@ class BootResult:
 
 
 def boot(kernel, root, append=None, timeout=None, log=None, echo=False, extra_args=None,
-         com2=None, on_line=None, abort=None):
+         com2=None, on_line=None, abort=None, disk=None):
     """Boots once, collecting the serial output; never raises on guest failure.
     extra_args: more QEMU arguments (a list), e.g. ICOUNT_ARGS.
     com2: "unix:PATH" / "tcp:HOST:PORT" puts COM2 on a listening socket.
@@ -120,7 +136,8 @@ def boot(kernel, root, append=None, timeout=None, log=None, echo=False, extra_ar
     result = BootResult()
     result.log = log
     start = time.monotonic()
-    proc = subprocess.Popen(qemu_command(kernel, root, append, extra_args=extra_args, com2=com2),
+    proc = subprocess.Popen(qemu_command(kernel, root, append, extra_args=extra_args, com2=com2,
+                                         disk=disk),
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     sel = selectors.DefaultSelector()
@@ -182,7 +199,7 @@ def cmd_run(args):
     print(f"qemu: booting {args.kernel} with root task {args.root} "
           f"(Ctrl-A X quits; timeout {timeout:.0f} s)", flush=True)
     cmd = qemu_command(args.kernel, args.root, args.append, interactive=True,
-                       extra_args=args.qemu_args, com2=args.com2)
+                       extra_args=args.qemu_args, com2=args.com2, disk=args.disk)
     try:
         code = subprocess.run(cmd, timeout=timeout).returncode
     except subprocess.TimeoutExpired:
@@ -198,13 +215,13 @@ def cmd_debug(args):
     print(f"  gdb {args.symbols} -ex 'target remote localhost:1234'\n", flush=True)
     print("  (then e.g. 'hbreak kernel_main' and 'continue'; QEMU starts halted)\n", flush=True)
     cmd = qemu_command(args.kernel, args.root, args.append, interactive=True, gdb=True,
-                       extra_args=args.qemu_args, com2=args.com2)
+                       extra_args=args.qemu_args, com2=args.com2, disk=args.disk)
     return subprocess.run(cmd).returncode
 
 
 def cmd_boot(args):
     r = boot(args.kernel, args.root, args.append, args.timeout, args.log, echo=True,
-             extra_args=args.qemu_args, com2=args.com2)
+             extra_args=args.qemu_args, com2=args.com2, disk=args.disk)
     print(f"qemu: {r.describe()}" + (f"; log {r.log}" if r.log else ""))
     return 0 if r.status in ("halt", "idle") else 1
 
@@ -213,7 +230,7 @@ def cmd_boottime(args):
     times = []
     for _ in range(args.runs):
         r = boot(args.kernel, args.root, args.append, args.timeout, extra_args=args.qemu_args,
-                 com2=args.com2)
+                 com2=args.com2, disk=args.disk)
         if r.first_user_line_s is None:
             print(f"boottime: no user-level line ({r.describe()})")
             return 1
@@ -238,6 +255,7 @@ def main():
     p.add_argument("--log")
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--com2", help="COM2 on a listening socket: unix:PATH or tcp:HOST:PORT")
+    p.add_argument("--disk", help="raw disk image attached as virtio-blk-pci (slot 4, IRQ 11)")
     args = p.parse_args()
     handler = {"run": cmd_run, "debug": cmd_debug, "boot": cmd_boot, "boottime": cmd_boottime}
     return handler[args.mode](args)

@@ -4,7 +4,7 @@
  * the IOAPIC), serving block reads and writes to one client (the file
  * server) over a pp channel and a shared data region (blk.h).
  *
- * What the system description gives it (user/systems/*.system):
+ * What the system description gives it (a .system file, e.g. tests/fs/fs.system):
  *   ioport id 0     0xcf8, size 8: PCI configuration space access
  *   ioport id 1     the device's I/O BAR (setvar_addr="blk_bar_addr")
  *   irq id 0        the device's INTx line (level, active high)
