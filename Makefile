@@ -340,8 +340,42 @@ $$(BUILD)/pds/$(1).elf: $$(PD_RUNTIME_OBJ) $$(PD_OBJ_$(1)) $$(PD_LIBC_A) user/cr
 	$$(LD) $$(USER_LDFLAGS) -o $$@ $$(PD_RUNTIME_OBJ) $$(PD_OBJ_$(1)) $$(PD_LIBC_A)
 endef
 
-# The test system's PDs (tests/sysinit/).
+# The system initialiser (user/sysinit/) for system NAME:
+#   $(BUILD)/sysinit/NAME/sysinit.elf  from the initialiser's objects and
+#   $(BUILD)/system/NAME/sysspec.bin   (tools/system.py build; see "systems")
+# The blob is linked in with `ld -r -b binary` on a copy named sysspec.bin,
+# run in that copy's directory so that its symbols are always
+# _binary_sysspec_bin_start/_end, and moved to a page-aligned read-only
+# section.
+SYSINIT_C := $(wildcard user/sysinit/*.c)
+SYSINIT_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(SYSINIT_C))
+
+$(BUILD)/sysinit/%/sysspec.o: $(BUILD)/system/%/sysspec.bin
+	@mkdir -p $(dir $@)
+	cp $< $(dir $@)sysspec.bin
+	cd $(dir $@) && $(LD) -r -z noexecstack -b binary -o sysspec.raw.o sysspec.bin
+	$(OBJCOPY) --rename-section .data=.rodata.sysspec,alloc,load,readonly,data,contents \
+		--set-section-alignment .data=4096 $(dir $@)sysspec.raw.o $@
+
+.PRECIOUS: $(BUILD)/sysinit/%/sysspec.o $(BUILD)/system/%/sysspec.bin
+.SECONDARY: $(SYSINIT_OBJ)
+$(BUILD)/sysinit/%/sysinit.elf: $(CRT_OBJ) $(SYSINIT_OBJ) $(BUILD)/sysinit/%/sysspec.o \
+		$(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(SYSINIT_OBJ) $(BUILD)/sysinit/$*/sysspec.o $(LIBC_A)
+
+# The initialiser's test system (tests/sysinit/, SYSTEM_* in tools/testrun.py).
 $(eval $(call MICROKIT_PD,hello,tests/sysinit/hello.c))
+$(foreach p,alpha beta server stopper isolated,\
+	$(eval $(call MICROKIT_PD,systest_$(p),tests/sysinit/$(p).c)))
+SYSTEST_PDS := $(foreach p,alpha beta server stopper isolated,$(BUILD)/pds/systest_$(p).elf) \
+	$(BUILD)/pds/hello.elf
+
+$(BUILD)/system/systest/sysspec.bin: tests/sysinit/systest.system $(SYSTEM_TOOL) $(SYSTEST_PDS)
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/system.py build $< --search-path $(BUILD)/pds -o $@ \
+		--report $(dir $@)report.txt
+
+SYSINIT_TEST_ELF := $(BUILD)/sysinit/systest/sysinit.elf
 
 # The default system's console driver (user/components/console/).
 $(eval $(call MICROKIT_PD,console,user/components/console/console.c))
@@ -462,4 +496,4 @@ fuzz: deps
 # --- last: every PD declared above is part of `make all` ---------------------
 # (prerequisites are expanded when this line is read, so PDs must be
 # declared with MICROKIT_PD before it)
-all: $(PD_ELFS)
+all: $(PD_ELFS) $(SYSINIT_TEST_ELF)

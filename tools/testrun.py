@@ -11,6 +11,8 @@
   5. SYSDESC_*: the .system tool (tools/system_tests.py): invalid
      descriptions rejected with their exact message, valid ones packed and
      decoded back (in Python and through the C header).
+  6. SYSTEM_*: the system initialiser and monitor with the test system
+     (tools/sysinit_tests.py, tests/sysinit/).
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -31,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 import system_tests  # noqa: E402
 import fstests  # noqa: E402
+import sysinit_tests  # noqa: E402
 
 RESULT = re.compile(r"^\[(PASS|FAIL)\] ([A-Z][A-Z0-9]*_\d{4})(?:: (.*))?$")
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
@@ -328,8 +331,11 @@ def main():
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]
         jobs.append(pool.submit(run_uart, args.build, kernel))
+        sysinit_job = pool.submit(sysinit_tests.run, args.build)
         for job in jobs:
             results.add(*job.result())
+        for name, ok, reason in sysinit_job.result():
+            results.add(name, ok, reason)
 
     for line in results.lines:
         print(line)

@@ -1,0 +1,39 @@
+/*
+ * Test system: a protected-procedure server that can be asked to crash
+ * while a client is blocked in its call (on_fault="restart").
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <microkit.h>
+#include <arca/pd.h>
+
+#include "systest.h"
+
+void init(void)
+{
+    printf("server: started (restart %lu)\n", arca_pd_restart_count());
+}
+
+void notified(microkit_channel ch)
+{
+    printf("server: unexpected notification on %u\n", ch);
+}
+
+microkit_msginfo protected(microkit_channel ch, microkit_msginfo msg)
+{
+    (void)ch;
+    switch (microkit_msginfo_get_label(msg)) {
+    case SERVER_ADD:
+        if (microkit_msginfo_get_count(msg) != 2)
+            return microkit_msginfo_new(1, 0);
+        microkit_mr_set(0, microkit_mr_get(0) + microkit_mr_get(1));
+        microkit_mr_set(1, arca_pd_restart_count());
+        return microkit_msginfo_new(0, 2);
+    case SERVER_CRASH:
+        printf("server: crashing while serving a call\n");
+        *(volatile uint64_t *)0 = 1;
+        return microkit_msginfo_new(0, 0);
+    default:
+        return microkit_msginfo_new(1, 0);
+    }
+}
