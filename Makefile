@@ -274,8 +274,10 @@ $(SYSTEM_DUMP): tests/system/dump.c user/include/arca/sysspec.h
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -g $(WARN) -Iuser/include -o $@ $<
 
+# (PD_ELFS is complete only at the end of the Makefile: expand it late.)
 .PHONY: system-tests
-system-tests: $(SYSTEM_TEST_DEPS)
+system-tests:
+	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS) $(PD_ELFS)
 	@$(PYTHON) tools/system_tests.py --build $(BUILD)
 
 # --- benchmarks (make bench; not part of all/test) ---------------------------

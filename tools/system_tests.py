@@ -18,7 +18,9 @@
                 `<!-- expect-pd: PD field=value... -->` lines PD record fields.
 
 PD images come from build/tests/system/pds (built by make from
-tests/system/pds/*.c); tests/system/data holds non-ELF files.
+tests/system/pds/*.c), tests/system/data (non-ELF files) and build/pds (the
+real PDs, linked with the PD runtime: their microkit_* variables must be
+what the tool patches).
 Run alone: make system-tests.
 """
 import argparse
@@ -41,7 +43,8 @@ TOOL = os.path.join("tools", "system.py")
 
 def search_args(build):
     return ["--search-path", os.path.join(build, "tests", "system", "pds"),
-            "--search-path", os.path.join(ROOT, TESTS, "data")]
+            "--search-path", os.path.join(ROOT, TESTS, "data"),
+            "--search-path", os.path.join(build, "pds")]
 
 
 def run_tool(args):
