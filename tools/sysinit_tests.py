@@ -19,11 +19,11 @@ import qemu  # noqa: E402
 
 TIMEOUT = 60
 HEX = r"0x[0-9a-f]+"
-PD_NAMES = ["alpha", "beta", "server", "stopper", "isolated", "hello"]
+PD_NAMES = ["alpha", "beta", "server", "stopper", "isolated", "hello", "parent"]
 # Checks the PDs report themselves.
 IN_PD = ["SYSTEM_0002", "SYSTEM_0003", "SYSTEM_0004", "SYSTEM_0005", "SYSTEM_0006",
          "SYSTEM_0007", "SYSTEM_0008", "SYSTEM_0009", "SYSTEM_0010", "SYSTEM_0013",
-         "SYSTEM_0014", "SYSTEM_0015"]
+         "SYSTEM_0014", "SYSTEM_0015", "SYSTEM_0019", "SYSTEM_0020"]
 RESULT = re.compile(r"^\[(PASS|FAIL)\] (SYSTEM_\d{4})(?:: (.*))?$")
 
 
@@ -91,6 +91,11 @@ def run(build):
                            r"\(instruction fetch\); restarting \(restart 1\)$") == 1
           and count(lines, r"^beta: started \(restart 1\)$") == 1,
           "monitor CRASH of 'beta': no decoded fault line or no restart")
+    check("SYSTEM_0021",
+          count(lines, r"^kid: run 1$") == 1 and count(lines, r"^kid: run 2$") == 1
+          and count(lines, r"^parent: stopped kid$") == 1
+          and count(lines, r"^monitor: PD 'kid'") == 0,
+          "the child's fault went elsewhere, or it did not run exactly twice")
     problems = []
     if r.status != "idle":
         problems.append(f"expected the system to go idle, got {r.describe()}")
