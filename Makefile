@@ -277,7 +277,7 @@ $(SYSTEM_DUMP): tests/system/dump.c user/include/arca/sysspec.h
 # (PD_ELFS is complete only at the end of the Makefile: expand it late.)
 .PHONY: system-tests
 system-tests:
-	@$(MAKE) --no-print-directory $(SYSTEM_TEST_DEPS) $(PD_ELFS)
+	@$(MAKE) -s --no-print-directory $(SYSTEM_TEST_DEPS) $(PD_ELFS)
 	@$(PYTHON) tools/system_tests.py --build $(BUILD)
 
 # --- benchmarks (make bench; not part of all/test) ---------------------------

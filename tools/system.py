@@ -111,6 +111,10 @@ def check_channels(system):
                 raise SdfError(end.line, f"unknown PD '{end.pd}' in channel end")
         if ch.a.pd == sdf.MONITOR and ch.b.pd == sdf.MONITOR:
             raise SdfError(ch.line, "both ends of the channel are the monitor")
+        if sdf.MONITOR in (ch.a.pd, ch.b.pd):
+            # The monitor takes ppcalls only: it has no notification to
+            # signal and signals nobody, so neither end gets a notify cap.
+            ch.a.notify = ch.b.notify = False
         for end in (ch.a, ch.b):
             ids = used[end.pd]
             if end.id in ids:
@@ -404,44 +408,83 @@ def tables(system):
     return t, images
 
 
+# A PD's CSpace slots, as the PD runtime and the initialiser lay them out
+# (user/microkit/include/microkit.h; tools/system_tests.py checks these).
+SLOT_INPUT = 1
+SLOT_FAULT_EP = 2
+SLOT_NOTIFY = 10
+SLOT_PPCALL = 74
+SLOT_IRQ = 138
+SLOT_CHILD_TCB = 202
+SLOT_IOPORT = 394
+
+
+def pd_caps(system, pd):
+    """(slot, description) of every cap the PD's CSpace holds."""
+    caps = []
+    if pd.protected or pd.children:
+        why = " and ".join(w for w, on in (("ppcalls", pd.protected),
+                                           ("children's faults", pd.children)) if on)
+        caps.append((SLOT_INPUT, f"input: endpoint ({why}), notification bound"))
+    else:
+        caps.append((SLOT_INPUT, "input: notification"))
+    caps.append((SLOT_FAULT_EP, "fault endpoint: " + (f"parent '{pd.parent.name}'" if pd.parent
+                                                      else "the monitor")))
+    for ch in system.channels:
+        for me, other in ((ch.a, ch.b), (ch.b, ch.a)):
+            if me.pd != pd.name:
+                continue
+            who = "the monitor" if other.pd == sdf.MONITOR else f"'{other.pd}'"
+            if me.notify:
+                caps.append((SLOT_NOTIFY + me.id, f"channel {me.id}: notify {who} "
+                                                  f"(its channel {other.id})"))
+            if me.pp:
+                caps.append((SLOT_PPCALL + me.id, f"channel {me.id}: ppcall {who} "
+                                                  f"(its channel {other.id})"))
+    for i in pd.irqs:
+        src = (f"ioapic {i.ioapic} pin {i.pin}" if i.kind == "ioapic"
+               else f"MSI {i.pci_bus:02x}:{i.pci_dev:02x}.{i.pci_func} handle {i.handle}")
+        caps.append((SLOT_IRQ + i.id, f"IRQ handler, channel {i.id}: {src}, vector {i.vector}"))
+    for c in pd.children:
+        caps.append((SLOT_CHILD_TCB + c.child_id, f"TCB of child {c.child_id} '{c.name}'"))
+    for p in pd.ioports:
+        caps.append((SLOT_IOPORT + p.id, f"I/O ports {p.id}: 0x{p.addr:x}..0x"
+                                         f"{p.addr + p.size - 1:x}"))
+    return sorted(caps)
+
+
 def report(system):
     """A human-readable summary: PDs, the caps each one gets, mappings."""
     out = [f"system '{system.name}': {len(system.pds)} PDs, {len(system.regions)} memory "
            f"regions, {len(system.channels)} channels", ""]
     for r in system.regions:
         where = f"phys 0x{r.phys_addr:x}" if r.phys_addr is not None else "allocated"
-        out.append(f"region {r.name}: 0x{r.size:x} bytes, pages of 0x{r.page_size:x}, {where}")
+        users = [f"'{pd.name}'" for pd in system.pds if any(m.mr == r.name for m in pd.maps)]
+        out.append(f"region {r.name}: 0x{r.size:x} bytes, pages of 0x{r.page_size:x}, {where}; "
+                   f"mapped by {', '.join(users) or 'nobody'}")
     for pd in system.pds:
         lo, hi = pd.elf.extent()
         parent = f", child {pd.child_id} of '{pd.parent.name}'" if pd.parent else ""
         out += ["", f"PD {pd.index} '{pd.name}': priority {pd.priority}, on fault "
                     f"{'restart' if pd.restart else 'stop'}{parent}",
-                f"  image {pd.image}: 0x{lo:x}..0x{hi:x}, entry 0x{pd.elf.entry:x}",
-                f"  IPC buffer 0x{pd.ipc:x}, stack 0x{pd.stack_bottom:x}..0x{pd.stack_top:x}"]
-        for m in pd.maps:
+                "  address space:",
+                f"    0x{lo:x}..0x{hi:x} image {pd.image} (entry 0x{pd.elf.entry:x})",
+                f"    0x{pd.ipc:x}..0x{pd.ipc + PAGE:x} IPC buffer",
+                f"    0x{pd.stack_bottom:x}..0x{pd.stack_top:x} stack"]
+        for m in sorted(pd.maps, key=lambda m: m.vaddr):
             perms = "".join(c for c, b in (("r", 1), ("w", 2), ("x", 4)) if m.perms & b)
-            out.append(f"  map {m.mr} at 0x{m.vaddr:x}..0x{m.end:x} {perms}"
-                       f"{'' if m.cached else ' uncached'}")
-        for ch in system.channels:
-            for me, other in ((ch.a, ch.b), (ch.b, ch.a)):
-                if me.pd == pd.name:
-                    caps = [c for c, on in (("notify", me.notify), ("ppcall", me.pp)) if on]
-                    out.append(f"  channel {me.id} -> '{other.pd}' (its id {other.id}): "
-                               f"{', '.join(caps) or 'receive only'}")
-        if pd.protected:
-            out.append("  endpoint: other PDs ppcall it")
-        for i in pd.irqs:
-            src = (f"ioapic {i.ioapic} pin {i.pin}" if i.kind == "ioapic"
-                   else f"msi {i.pci_bus:02x}:{i.pci_dev:02x}.{i.pci_func}")
-            out.append(f"  irq {i.id}: {src}, vector {i.vector}")
-        for p in pd.ioports:
-            out.append(f"  ioport {p.id}: 0x{p.addr:x}..0x{p.addr + p.size - 1:x}")
-        for c in pd.children:
-            out.append(f"  child {c.child_id}: '{c.name}' (TCB cap)")
+            out.append(f"    0x{m.vaddr:x}..0x{m.end:x} region {m.mr}, {perms}"
+                       f"{'' if m.cached else ', uncached'}")
+        out.append("  caps (CSpace slot: cap):")
+        out += [f"    {slot:3}: {what}" for slot, what in pd_caps(system, pd)]
+        if pd.patches:
+            out.append("  patches (address, bytes: value):")
         for p in pd.patches:
-            what = ("paddr of region " + system.regions[p["arg"]].name
+            what = ("physical address of region " + system.regions[p["arg"]].name
                     if p["kind"] == sysspec.PATCH_REGION_PADDR else p["arg"].hex())
-            out.append(f"  patch 0x{p['vaddr']:x} ({p['size']} bytes): {what}")
+            sym = next((n for n, v in pd.elf.symbols.items() if v.value == p["vaddr"] and v.size),
+                       None)
+            out.append(f"    0x{p['vaddr']:x} {sym or ''}, {p['size']}: {what}")
     return "\n".join(out) + "\n"
 
 

@@ -3,6 +3,8 @@
 
   SYSDESC_0001  tools/sysspec.py's struct layouts and constants equal what
                 gcc computes for user/include/arca/sysspec.h.
+  SYSDESC_0090  the CSpace slots and limits the tool assumes equal the PD
+                runtime's (user/microkit/include/microkit.h).
   tests/system/invalid/NNNN-*.system
                 must be rejected by `system.py check` with exactly the
                 message on their first line, `<!-- expect: LINE: text -->`
@@ -34,6 +36,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import sysspec  # noqa: E402
+import sdf  # noqa: E402
 import system  # noqa: E402
 
 ROOT = os.path.dirname(HERE)
@@ -87,6 +90,26 @@ def test_layout(build):
             return f"header says '{g}', tools/sysspec.py says '{w}'"
     if len(want) != len(out):
         return f"{len(out)} lines from the C program, {len(want)} expected"
+    return None
+
+
+def test_runtime_constants():
+    """The CSpace slots the report names and the limits the tool enforces
+    must be the PD runtime's (user/microkit/include/microkit.h)."""
+    header = os.path.join(ROOT, "user", "microkit", "include", "microkit.h")
+    with open(header) as f:
+        defines = dict(re.findall(r"^#define\s+(\w+)\s+(\d+)\b", f.read(), re.M))
+    want = {"INPUT_CAP": system.SLOT_INPUT, "FAULT_EP_CAP": system.SLOT_FAULT_EP,
+            "BASE_OUTPUT_NOTIFICATION_CAP": system.SLOT_NOTIFY,
+            "BASE_ENDPOINT_CAP": system.SLOT_PPCALL, "BASE_IRQ_CAP": system.SLOT_IRQ,
+            "BASE_TCB_CAP": system.SLOT_CHILD_TCB, "BASE_IOPORT_CAP": system.SLOT_IOPORT,
+            "MICROKIT_PD_NAME_LENGTH": sysspec.NAME_MAX,
+            "MICROKIT_MAX_CHANNELS": sdf.PD_MAX_ID + 1}
+    for name, value in want.items():
+        if name not in defines:
+            return f"{name} not defined as a number in {header}"
+        if int(defines[name]) != value:
+            return f"{name} is {defines[name]} in microkit.h, {value} in the tool"
     return None
 
 
@@ -262,6 +285,8 @@ def run(build):
     results = []
     problem = test_layout(build)
     results.append(("SYSDESC_0001", problem is None, problem or ""))
+    problem = test_runtime_constants()
+    results.append(("SYSDESC_0090", problem is None, problem or ""))
     for kind, fn in (("invalid", test_invalid), ("valid", test_valid)):
         d = os.path.join(ROOT, TESTS, kind)
         for name in sorted(os.listdir(d)):
