@@ -87,9 +87,9 @@ def check_names(system):
 def check_channels(system):
     by_name = {pd.name: pd for pd in system.pds}
     # Channel ids and IRQ ids share one space per PD (both are notification
-    # bits); the monitor's side of its channels is one more id space.
+    # bits).  The id on a monitor end is not used (the monitor tells its
+    # callers apart by PD index), so it may repeat.
     used = {pd.name: {} for pd in system.pds}
-    used[sdf.MONITOR] = {}
     for pd in system.pds:
         for irq in pd.irqs:
             if irq.id in used[pd.name]:
@@ -116,11 +116,11 @@ def check_channels(system):
             # signal and signals nobody, so neither end gets a notify cap.
             ch.a.notify = ch.b.notify = False
         for end in (ch.a, ch.b):
+            if end.pd == sdf.MONITOR:
+                continue
             ids = used[end.pd]
             if end.id in ids:
-                where = ("on the monitor's side" if end.pd == sdf.MONITOR
-                         else f"in PD '{end.pd}'")
-                raise SdfError(end.line, f"channel id {end.id} reused {where} "
+                raise SdfError(end.line, f"channel id {end.id} reused in PD '{end.pd}' "
                                          f"(first on line {ids[end.id]})")
             ids[end.id] = end.line
         for caller, callee in ((ch.a, ch.b), (ch.b, ch.a)):
