@@ -108,6 +108,12 @@ static void calls_and_monitor(void)
     result("SYSTEM_0005", microkit_msginfo_get_label(tag) == 0 && sum == 1234 &&
            microkit_mr_get(1) == 1, "the restarted server does not answer correctly");
 
+    microkit_mr_set(0, 0);
+    tag = microkit_ppcall(ALPHA_SERVER, microkit_msginfo_new(SERVER_WAIT, 0));
+    result("SYSTEM_0022", microkit_msginfo_get_label(tag) == 0 &&
+           microkit_mr_get(0) == SERVER_WAIT_ANSWER,
+           "a server waiting for a notification inside a call did not answer");
+
     result("SYSTEM_0006",
            pd_info("stopper", &state, &restarts, &faults) == 0 &&
            state == MONITOR_STATE_STOPPED && restarts == 0 && faults == 1 &&

@@ -46,6 +46,8 @@ void __arca_pd_start(seL4_IPCBuffer *ipc_buffer);
 static unsigned char tls_area[TLS_AREA_SIZE] __attribute__((aligned(16)));
 
 static arca_write_fn stdout_write;
+/* Notifications taken by arca_wait_notifications() for someone else. */
+static seL4_Word deferred_notifications;
 
 /* --- debug output ------------------------------------------------------ */
 
@@ -171,6 +173,18 @@ int arca_heap_init(void *base, size_t size)
     return __libc_heap_init(base, size);
 }
 
+seL4_Word arca_wait_notifications(seL4_Word mask)
+{
+    for (;;) {
+        seL4_Word badge = 0;
+
+        seL4_Wait(ARCA_NOTIFICATION_CAP, &badge);
+        deferred_notifications |= badge & ~mask;
+        if (badge & mask)
+            return badge & mask;
+    }
+}
+
 unsigned long arca_pd_restart_count(void)
 {
     return __arca_pd_restarts;
@@ -211,6 +225,14 @@ static void run_ctors(ctor_fn *first, ctor_fn *last)
 
 /* What arrived with `badge` on INPUT_CAP: dispatch it.  Returns whether
  * *reply is to be sent back to the caller. */
+static void notify_all(seL4_Word bits)
+{
+    for (microkit_channel ch = 0; bits != 0; ch++, bits >>= 1) {
+        if (bits & 1)
+            notified(ch);
+    }
+}
+
 static int dispatch(seL4_Word badge, seL4_MessageInfo_t tag, seL4_MessageInfo_t *reply)
 {
     if (badge & MICROKIT_BADGE_PPC) {
@@ -219,10 +241,7 @@ static int dispatch(seL4_Word badge, seL4_MessageInfo_t tag, seL4_MessageInfo_t 
     }
     if (badge & MICROKIT_BADGE_FAULT)
         return fault((microkit_child)(badge & 0xff), tag, reply) ? 1 : 0;
-    for (microkit_channel ch = 0; badge != 0; ch++, badge >>= 1) {
-        if (badge & 1)
-            notified(ch);
-    }
+    notify_all(badge);
     return 0;
 }
 
@@ -241,6 +260,19 @@ static _Noreturn void event_loop(void)
         if (microkit_have_signal) {
             microkit_have_signal = seL4_False;
             seL4_NBSend(microkit_signal_cap, microkit_signal_msg);
+        }
+        /* Notifications a handler took while waiting for something else:
+         * answer the caller first, then deliver them. */
+        if (deferred_notifications != 0) {
+            seL4_Word bits = deferred_notifications;
+
+            deferred_notifications = 0;
+            if (have_reply) {
+                seL4_Reply(reply);
+                have_reply = 0;
+            }
+            notify_all(bits);
+            continue;
         }
         if (have_reply)
             tag = seL4_ReplyRecv(INPUT_CAP, reply, &badge);

@@ -253,6 +253,8 @@ static int build_pd_caps(struct pd_state *pd, char *err, size_t errlen)
 
     CHECK(cap_copy(cn, INPUT_CAP, PD_CNODE_BITS, pd->ep ? pd->ep : pd->ntfn, RIGHTS_RECV),
           "input cap");
+    CHECK(cap_copy(cn, ARCA_NOTIFICATION_CAP, PD_CNODE_BITS, pd->ntfn, RIGHTS_RECV),
+          "own notification cap");
     if (sp->parent == SYSSPEC_NO_PARENT)
         CHECK(cap_mint(cn, FAULT_EP_CAP, PD_CNODE_BITS, g_monitor_ep, RIGHTS_SEND,
                        MICROKIT_BADGE_FAULT | pd->index), "fault endpoint");

@@ -6,6 +6,7 @@
 #define ARCA_PD_H
 
 #include <stddef.h>
+#include <sel4/sel4.h>
 
 /*
  * Use [base, base + size) -- normally a memory region the PD maps, its
@@ -24,6 +25,20 @@ int arca_heap_init(void *base, size_t size);
  */
 typedef void (*arca_write_fn)(const char *buf, size_t len);
 void arca_set_stdout(arca_write_fn write);
+
+/*
+ * Wait, inside protected() (or anywhere), until a notification on one of
+ * the channels in `mask` (bit n = channel or IRQ n) arrives; returns those
+ * bits.  Other notifications that arrive meanwhile are not lost: the event
+ * loop hands them to notified() after the current reply has gone out.
+ *
+ * Why this exists: on the non-MCS kernel the reply to a ppcall lives in
+ * the TCB's caller slot and a Recv on the PD's endpoint (slot 1) deletes
+ * it, so a server that waits for its IRQ by receiving on slot 1 can never
+ * answer its caller.  This waits on the PD's own notification instead
+ * (slot ARCA_NOTIFICATION_CAP), which leaves the reply cap alone.
+ */
+seL4_Word arca_wait_notifications(seL4_Word mask);
 
 /* How often the monitor has restarted this PD (0 on the first start). */
 unsigned long arca_pd_restart_count(void);

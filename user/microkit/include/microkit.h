@@ -35,6 +35,7 @@ typedef seL4_MessageInfo_t microkit_msginfo;
 #define FAULT_EP_CAP 2                  /* where the kernel sends this PD's faults */
 #define MONITOR_EP 5                    /* unused on Arca (no passive PDs) */
 #define TCB_CAP 6                       /* unused on Arca: a PD has no cap to itself */
+#define ARCA_NOTIFICATION_CAP 9         /* Arca: the PD's own notification (Read only) */
 #define BASE_OUTPUT_NOTIFICATION_CAP 10 /* + channel: notify the other end */
 #define BASE_ENDPOINT_CAP 74            /* + channel: ppcall the other end */
 #define BASE_IRQ_CAP 138                /* + channel: IRQ handler */
