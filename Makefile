@@ -389,6 +389,13 @@ FS_CLIENT_C := user/components/fs/client.c user/components/fs/fserror.c
 $(eval $(call MICROKIT_PD,blk,user/components/blk/blk.c))
 $(eval $(call MICROKIT_PD,fs,user/components/fs/server.c $(FSCORE_C)))
 $(eval $(call MICROKIT_PD,fstest,tests/fs/fstest.c $(FS_CLIENT_C)))
+# The storage stack's test system (tests/fs/fs.system, FS_01xx in tools/fstests.py).
+FSTEST_PDS := $(BUILD)/pds/blk.elf $(BUILD)/pds/fs.elf $(BUILD)/pds/fstest.elf
+$(BUILD)/system/fstest/sysspec.bin: tests/fs/fs.system $(SYSTEM_TOOL) $(FSTEST_PDS)
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/system.py build $< --search-path $(BUILD)/pds -o $@ \
+		--report $(dir $@)report.txt
+FSTEST_ELF := $(BUILD)/sysinit/fstest/sysinit.elf
 
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
@@ -498,4 +505,4 @@ fuzz: deps
 # --- last: every PD declared above is part of `make all` ---------------------
 # (prerequisites are expanded when this line is read, so PDs must be
 # declared with MICROKIT_PD before it)
-all: $(PD_ELFS) $(SYSINIT_TEST_ELF)
+all: $(PD_ELFS) $(SYSINIT_TEST_ELF) $(FSTEST_ELF)

@@ -1,20 +1,39 @@
 #!/usr/bin/env python3
-"""File system tool tests (FS_005x), run by tools/testrun.py.
+"""File system tests run by tools/testrun.py.
 
-tools/mkfs.py writes images in Python; build/host/fsck checks them with
-the file server's C code (user/components/fs/fscore.c), so the two
-implementations of docs/filesystem.md are checked against each other.
+FS_005x: tools/mkfs.py writes images in Python; build/host/fsck checks
+them with the file server's C code (user/components/fs/fscore.c), so the
+two implementations of docs/filesystem.md are checked against each other.
+
+FS_01xx: the storage stack booted (tests/fs/fs.system: virtio-blk driver,
+file server, test PD) on a mkfs.py image attached with qemu.py's disk
+option; twice, the second boot reading what the first wrote, the image
+checked with fsck after each; then on corrupted images, where the file
+server must report the problem in one line.
 
     tools/fstests.py --build build      runs them alone
 """
 import argparse
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MKFS = os.path.join(HERE, "mkfs.py")
+sys.path.insert(0, HERE)
+import qemu  # noqa: E402
+
+BOOT_TIMEOUT = 90
+# The kernel stops QEMU after this many idle ticks: long enough for a disk
+# write on a busy host, which leaves every thread blocked meanwhile.
+IDLE = "halt_when_idle=1000"
+HELLO = b"hello from mkfs\n"        # tests/fs/fstest.c expects it as /hello.txt
+NOTE = b"written by the first boot\n"
+FIRST_BOOT = ["FS_0101", "FS_0102", "FS_0103", "FS_0104", "FS_0105", "FS_0106",
+              "FS_0107", "FS_0108"]
+RESULT = re.compile(r"^\[(PASS|FAIL)\] (FS_\d{4})(?:: (.*))?$")
 
 
 def mkfs(*args):
@@ -150,6 +169,105 @@ def check_corrupt(build, tmp):
     return None
 
 
+def boot(build, disk, name):
+    log = os.path.join(build, "logs", f"fs-{name}.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    r = qemu.boot(os.path.join(build, "kernel32.elf"),
+                  os.path.join(build, "sysinit", "fstest", "sysinit.elf"),
+                  append=IDLE, timeout=BOOT_TIMEOUT, log=log, disk=disk)
+    return r, log
+
+
+def pd_results(lines, names, log):
+    """The test PD's own lines for `names`: [(name, ok, reason)]."""
+    seen = {}
+    for line in lines:
+        m = RESULT.match(line)
+        if m:
+            seen.setdefault(m.group(2), []).append((m.group(1) == "PASS", m.group(3) or ""))
+    out = []
+    for name in names:
+        got = seen.get(name, [])
+        if len(got) != 1:
+            out.append((name, False, f"reported {len(got)} times; log: {log}"))
+        else:
+            out.append((name, got[0][0], got[0][1] + (f"; log: {log}" if not got[0][0] else "")))
+    return out
+
+
+def fsck_problem(build, img, checks):
+    """None if the image checks clean and each (path, bytes) reads back."""
+    r = fsck(build, img)
+    if r.returncode != 0:
+        return f"fsck: {r.stdout.strip() or r.stderr.strip()}"
+    for path, data in checks:
+        r = fsck(build, img, "cat", path, text=False)
+        if r.returncode != 0 or r.stdout != data:
+            return f"{path} holds {r.stdout[:40]!r}, wanted {data[:40]!r}"
+    return None
+
+
+def boot_result(r, log, done_line):
+    if done_line not in r.lines:
+        return f"no '{done_line}' line ({r.describe()}); log: {log}"
+    if r.status != "idle":
+        return f"the system did not go idle: {r.describe()}; log: {log}"
+    return None
+
+
+def run_system(build, tmp):
+    """FS_0100-0113: two boots on one disk, then corrupted disks."""
+    out = []
+    hello = os.path.join(tmp, "hello.txt")
+    with open(hello, "wb") as f:
+        f.write(HELLO)
+    img = os.path.join(tmp, "system.img")
+    r = mkfs(img, "--size", "4M", "--add", f"{hello}:/hello.txt")
+    if r.returncode != 0:
+        return [("FS_0100", False, f"mkfs: {r.stderr.strip()}")]
+
+    r, log = boot(build, img, "boot1")
+    problem = boot_result(r, log, "fstest: first boot done")
+    if problem is None and not any(line.startswith("fs: mounted, ") for line in r.lines):
+        problem = f"no 'fs: mounted' line; log: {log}"
+    out.append(("FS_0100", problem is None, problem or ""))
+    out += pd_results(r.lines, FIRST_BOOT, log)
+    problem = fsck_problem(build, img, [("/persist/note", NOTE), ("/hello.txt", HELLO),
+                                        ("/after-crash", b"blk")])
+    out.append(("FS_0109", problem is None, problem or ""))
+
+    r, log = boot(build, img, "boot2")
+    problem = boot_result(r, log, "fstest: second boot done")
+    out += pd_results(r.lines, ["FS_0110"], log) if problem is None else \
+        [("FS_0110", False, problem)]
+    problem = fsck_problem(build, img, [("/persist/note", NOTE)])
+    out.append(("FS_0111", problem is None, problem or ""))
+
+    # Corrupted copies: the server's one line, read-only or refused.
+    with open(img, "rb") as f:
+        good = bytearray(f.read())
+    cases = [
+        # A 4 MiB image: superblock, bitmap, 2 inode blocks; block 4 is the
+        # root directory's first block (mkfs.py lays the root out first).
+        ("FS_0112", "bitmap", lambda d: d.__setitem__(4096, d[4096] & ~(1 << 4)),
+         r"^fs: error: block 4 of inode 1 is free in the bitmap; mounted read-only$"),
+        ("FS_0113", "magic", lambda d: d.__setitem__(0, ord("X")),
+         r"^fs: error: bad superblock: no ARCA-FS magic in block 0; not mounted$"),
+    ]
+    for name, what, damage, want in cases:
+        bad = bytearray(good)
+        damage(bad)
+        path = os.path.join(tmp, f"{what}.img")
+        with open(path, "wb") as f:
+            f.write(bad)
+        r, log = boot(build, path, what)
+        lines = [line for line in r.lines if line.startswith("fs: ")]
+        ok = bool(lines) and re.match(want, lines[0]) is not None and r.status == "idle"
+        out.append((name, ok, "" if ok else f"server said {lines[:1]}, wanted /{want}/ "
+                                            f"({r.describe()}); log: {log}"))
+    return out
+
+
 TESTS = [
     ("FS_0050", check_empty),
     ("FS_0051", check_files),
@@ -158,8 +276,8 @@ TESTS = [
 ]
 
 
-def run(build):
-    """[(name, ok, reason)] for every test."""
+def run(build, system=True):
+    """[(name, ok, reason)] for every test (system=False: no boots)."""
     out = []
     with tempfile.TemporaryDirectory(prefix="arca-fs-") as tmp:
         for name, fn in TESTS:
@@ -168,14 +286,20 @@ def run(build):
             except (OSError, subprocess.SubprocessError) as e:
                 problem = f"runner: {e!r}"
             out.append((name, problem is None, problem or ""))
+        if system:
+            try:
+                out += run_system(build, tmp)
+            except (OSError, subprocess.SubprocessError, ValueError) as e:
+                out.append(("FS_0100", False, f"runner: {e!r}"))
     return out
 
 
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--build", default="build")
+    p.add_argument("--no-system", action="store_true", help="only the tool tests (no QEMU)")
     args = p.parse_args()
-    results = run(args.build)
+    results = run(args.build, system=not args.no_system)
     for name, ok, reason in results:
         print(f"[PASS] {name}" if ok else f"[FAIL] {name}: {reason}")
     failed = sum(1 for _, ok, _ in results if not ok)

@@ -13,6 +13,8 @@
      decoded back (in Python and through the C header).
   6. SYSTEM_*: the system initialiser and monitor with the test system
      (tools/sysinit_tests.py, tests/sysinit/).
+  7. FS_005x, FS_01xx: mkfs.py images checked by build/host/fsck, and the
+     storage stack booted twice on one disk (tools/fstests.py, tests/fs/).
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -322,8 +324,6 @@ def main():
     run_host_tests(args.build, results)
     for name, ok, reason in system_tests.run(args.build):
         results.add(name, ok, reason)
-    for name, ok, reason in fstests.run(args.build):
-        results.add(name, ok, reason)
     suite = run_qemu_suite(args.build, kernel, results)
     run_slowpath_suite(args.build, kernel, results)
     run_domain_suite(args.build, results)
@@ -332,9 +332,12 @@ def main():
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]
         jobs.append(pool.submit(run_uart, args.build, kernel))
         sysinit_job = pool.submit(sysinit_tests.run, args.build)
+        fs_job = pool.submit(fstests.run, args.build)
         for job in jobs:
             results.add(*job.result())
         for name, ok, reason in sysinit_job.result():
+            results.add(name, ok, reason)
+        for name, ok, reason in fs_job.result():
             results.add(name, ok, reason)
 
     for line in results.lines:

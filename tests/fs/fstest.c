@@ -14,8 +14,10 @@
 #include <string.h>
 
 #include <arca/fs.h>
+#include <arca/monitor.h>
 
 #define FS_CH 0
+#define MONITOR_CH 9
 #define BIG_SIZE 100000     /* more than 64 KiB: the indirect block is used */
 #define NOTE "written by the first boot\n"
 #define HELLO "hello from mkfs\n"     /* tools/fstests.py adds it as /hello.txt */
@@ -135,6 +137,41 @@ static int t_limits(void)
     return 1;
 }
 
+/* Asks the monitor to crash PD `name` (restarted by its on_fault policy). */
+static long crash(const char *name)
+{
+    uint64_t words[MONITOR_NAME_WORDS];
+    monitor_pack_name(name, words);
+    for (int i = 0; i < MONITOR_NAME_WORDS; i++)
+        microkit_mr_set((seL4_Uint8)i, words[i]);
+    microkit_msginfo r = microkit_ppcall(MONITOR_CH,
+                                         microkit_msginfo_new(MONITOR_CRASH, MONITOR_NAME_WORDS));
+    return (long)microkit_msginfo_get_label(r);
+}
+
+/* After a crash and restart of `pd`, the file service works and the data
+ * is as it was (the server mounts again; the driver resets the device). */
+static int t_after_crash(const char *pd)
+{
+    EXPECT_EQ(crash(pd), MONITOR_OK, "monitor crash request");
+    pattern(big, BIG_SIZE, 7);
+    memset(back, 0, sizeof(back));
+    EXPECT_EQ(fs_read("/big", back, sizeof(back)), BIG_SIZE, "read /big after the crash");
+    EXPECT(memcmp(big, back, BIG_SIZE) == 0, "/big differs after the crash");
+    EXPECT_EQ(fs_write("/after-crash", pd, strlen(pd)), FS_OK, "write after the crash");
+    return 1;
+}
+
+static int t_crash_fs(void)
+{
+    return t_after_crash("fs");
+}
+
+static int t_crash_blk(void)
+{
+    return t_after_crash("blk");
+}
+
 static int t_persisted(void)
 {
     char buf[64];
@@ -170,6 +207,8 @@ void init(void)
         run("FS_0104", t_directories);
         run("FS_0105", t_remove);
         run("FS_0106", t_limits);
+        run("FS_0107", t_crash_fs);
+        run("FS_0108", t_crash_blk);
         if (fs_mkdir("/persist") != FS_OK ||
             fs_write("/persist/note", NOTE, strlen(NOTE)) != FS_OK)
             printf("fstest: error: cannot leave /persist/note for the second boot\n");

@@ -22,11 +22,11 @@
  * machine shows what to put into <irq pin=...>.
  *
  * Requests are one at a time: the driver queues a three-descriptor chain
- * (header, data, status) and waits on its input endpoint for the IRQ
- * before it answers.  Only notifications can arrive during that wait,
- * because the only PD allowed to call the driver is the caller itself,
- * blocked in its call.
+ * (header, data, status) and waits for the IRQ inside protected() before
+ * it answers, with arca_wait_notifications (<arca/pd.h>): a Recv on its
+ * endpoint would delete the reply cap of the caller it must answer.
  */
+#include <arca/pd.h>
 #include <microkit.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -316,12 +316,11 @@ static unsigned transfer(unsigned type, uint64_t sector, uint32_t count)
     barrier();
     vio_out16(VIO_QUEUE_NOTIFY, 0);
 
-    /* Wait for the used ring to move.  Only notifications arrive here (see
-     * the top of the file); the IRQ's is handled, others are not expected. */
+    /* Wait for the used ring to move.  arca_wait_notifications waits on
+     * the PD's notification: a Recv on its endpoint would delete the reply
+     * cap of the caller it must answer. */
     while (dev.used[1] == dev.last_used) {
-        seL4_Word badge = 0;
-        seL4_Wait(INPUT_CAP, &badge);
-        if (badge & (1ull << IRQ_CH))
+        if (arca_wait_notifications(1ull << IRQ_CH) & (1ull << IRQ_CH))
             irq();
         barrier();
     }
