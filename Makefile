@@ -201,8 +201,11 @@ $(FSCK_BIN): $(patsubst %.c,$(BUILD)/host/%.o,tools/fsck.c $(FSCORE_C))
 deps:
 	@tools/deps.sh
 
-run: deps all
-	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(ROOT_ELF)
+# The default system with the shell on this terminal (Ctrl-A X quits).
+# The disk image is order-only: rebuilding anything never replaces it.
+run: deps all $(DEFAULT_SYSTEM) | $(DISK_IMG)
+	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(DEFAULT_SYSTEM) \
+		--disk $(DISK_IMG)
 
 debug: deps all
 	@$(PYTHON) tools/qemu.py debug --kernel $(KERNEL_IMG) --root $(ROOT_ELF) \
@@ -379,8 +382,6 @@ $(BUILD)/system/systest/sysspec.bin: tests/sysinit/systest.system $(SYSTEM_TOOL)
 
 SYSINIT_TEST_ELF := $(BUILD)/sysinit/systest/sysinit.elf
 
-# The default system's console driver (user/components/console/).
-$(eval $(call MICROKIT_PD,console,user/components/console/console.c))
 
 # The storage stack (docs/filesystem.md): the virtio-blk driver and the file
 # server PDs. A PD that uses the file service (<arca/fs.h>) adds
@@ -396,6 +397,27 @@ $(BUILD)/system/fstest/sysspec.bin: tests/fs/fs.system $(SYSTEM_TOOL) $(FSTEST_P
 	$(PYTHON) tools/system.py build $< --search-path $(BUILD)/pds -o $@ \
 		--report $(dir $@)report.txt
 FSTEST_ELF := $(BUILD)/sysinit/fstest/sysinit.elf
+
+# The default system (user/systems/default.system, make run, E2E_* tests):
+# the console driver and the shell (user/components/{console,shell}/) with
+# the storage stack above, booted by the system initialiser as
+# $(DEFAULT_SYSTEM). The disk image $(DISK_IMG) is made once (tools/mkfs.py)
+# and kept between runs; make clean-disk starts again with an empty one.
+CONSOLE_CLIENT_C := user/components/console/client.c
+$(eval $(call MICROKIT_PD,console,user/components/console/console.c))
+$(eval $(call MICROKIT_PD,shell,user/components/shell/shell.c \
+	user/components/shell/shell_cmd.c $(CONSOLE_CLIENT_C) $(FS_CLIENT_C)))
+DEFAULT_SYSTEM := $(BUILD)/sysinit/default/sysinit.elf
+DISK_IMG  := $(BUILD)/disk.img
+DISK_SIZE ?= 16M
+
+$(DISK_IMG):
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/mkfs.py $@ --size $(DISK_SIZE)
+
+.PHONY: clean-disk
+clean-disk:
+	rm -f $(DISK_IMG)
 
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
@@ -505,4 +527,4 @@ fuzz: deps
 # --- last: every PD declared above is part of `make all` ---------------------
 # (prerequisites are expanded when this line is read, so PDs must be
 # declared with MICROKIT_PD before it)
-all: $(PD_ELFS) $(SYSINIT_TEST_ELF) $(FSTEST_ELF)
+all: $(PD_ELFS) $(SYSINIT_TEST_ELF) $(FSTEST_ELF) $(DEFAULT_SYSTEM)

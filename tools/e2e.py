@@ -8,12 +8,19 @@ name per checked step:
   E2E_0002  write /hello ...            no error
   E2E_0003  cat /hello                  prints the text back
   E2E_0004  ls /                        lists hello with its size
-  E2E_0005  crash fs; cat /hello        the shell reports an error
-  E2E_0006  cat /hello                  works again after the restart
-  E2E_0007  crash console; echo ...     output resumes through the driver
+  E2E_0005  crash fs                    the monitor reports the fault, fs restarts
+  E2E_0006  cat /hello                  works after the restart (remounted disk)
+  E2E_0007  crash console; echo ...     output resumes through the restarted driver
   E2E_0008  ps                          console and fs restarted once each
   E2E_0009  cat /nonexistent            one line starting with "error:"
   E2E_0010  a second boot on the same disk image: cat /hello still works
+  E2E_0011  the first boot reached the prompt within 2 s of QEMU's start
+
+A crash always lands between requests here: the monitor makes the PD
+fault at once, and a restarted server runs (and remounts) before the
+lower-priority shell asks again, so the shell sees no error.  The error
+path for a server that dies during a request (ARCA_LABEL_PD_RESTARTED ->
+FS_ERESTARTED -> "error: ...") is covered by SHELL_0011 on the host.
 
 Run alone:  python3 tools/e2e.py --build build
 """
@@ -28,27 +35,23 @@ import expect  # noqa: E402
 import qemu  # noqa: E402
 
 PROMPT = "arca> "
-BOOT_TIMEOUT = 60       # QEMU start to the first prompt (generous: loaded test machines)
+BOOT_TIMEOUT = 60       # QEMU start to the first prompt before giving up
+BOOT_LIMIT = 2.0        # ... and what E2E_0011 accepts (issue 9: a shell within 2 s)
 STEP_TIMEOUT = 30       # one command to its next prompt
 TEXT = "hello from arca e2e"
-DISK_MB = 16
+DISK_SIZE = "16M"
 
 
 def system_root(build):
-    return os.path.join(build, "system", "default", "sysinit.elf")
+    return os.path.join(build, "sysinit", "default", "sysinit.elf")
 
 
-def disk_args(disk):
-    return ["-drive", f"file={disk},format=raw,if=none,id=disk0",
-            "-device", "virtio-blk-pci,drive=disk0"]
-
-
-def make_disk(path, size_mb=DISK_MB):
+def make_disk(path):
     """A fresh, empty file system image (tools/mkfs.py)."""
     if os.path.exists(path):
         os.remove(path)
     tool = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mkfs.py")
-    subprocess.run([sys.executable, tool, path, "--size-mb", str(size_mb)], check=True,
+    subprocess.run([sys.executable, tool, path, "--size", DISK_SIZE], check=True,
                    capture_output=True, text=True)
 
 
@@ -60,7 +63,7 @@ class Shell:
     """One boot of the system with the shell driven over COM1."""
 
     def __init__(self, build, kernel, disk, log):
-        cmd = qemu.qemu_command(kernel, system_root(build), extra_args=disk_args(disk))
+        cmd = qemu.qemu_command(kernel, system_root(build), disk=disk)
         self.session = expect.Session(cmd, log)
         self.log = log
 
@@ -131,11 +134,16 @@ def run_e2e(build, kernel, add):
             raise Failed(f"ls / does not list 'hello' with size {len(TEXT)}: {out!r}")
 
     def crash_fs():
+        # The monitor makes fs fault at once and restarts it before the
+        # shell runs again (fs has the higher priority), so the request
+        # itself succeeds; the monitor's decoded fault line and the
+        # remount show that the file server really went down.
         out = state["shell"].run("crash fs")
         check_no_error(out, "crash fs")
-        out = state["shell"].run("cat /hello")
-        if not error_lines(out):
-            raise Failed(f"cat /hello right after crash fs gave no error: {out!r}")
+        if not re.search(r"PD 'fs' faulted: .*restarting", out):
+            raise Failed(f"no fault report for fs from the monitor: {out!r}")
+        if "crashed fs" not in out:
+            raise Failed(f"the shell did not confirm the crash: {out!r}")
 
     def after_restart():
         cat_file()
@@ -144,6 +152,11 @@ def run_e2e(build, kernel, add):
         sh = state["shell"]
         out = sh.run("crash console")
         check_no_error(out, "crash console")
+        if not re.search(r"PD 'console' faulted: .*restarting", out):
+            raise Failed(f"no fault report for console from the monitor: {out!r}")
+        # Printed through the restarted driver.
+        if "crashed console" not in out:
+            raise Failed(f"no output from the shell after the console restart: {out!r}")
         out = sh.run("echo console is back")
         if "console is back" not in out.replace(PROMPT, ""):
             raise Failed(f"no output after the console restart: {out!r}")
@@ -167,6 +180,11 @@ def run_e2e(build, kernel, add):
         if len(errs) != 1 or len([l for l in out.splitlines() if l.strip()]) != 1:
             raise Failed(f"expected exactly one error line: {out!r}")
 
+    def boot_time():
+        if state.get("boot_s") is None or state["boot_s"] > BOOT_LIMIT:
+            raise Failed(f"QEMU start to the first prompt took {state.get('boot_s')} s "
+                         f"(limit {BOOT_LIMIT} s)")
+
     def reboot():
         state["shell"].close()
         sh = Shell(build, kernel, disk, os.path.join(logdir, "e2e-boot2.log"))
@@ -184,6 +202,7 @@ def run_e2e(build, kernel, add):
     step("E2E_0008", ps)
     step("E2E_0009", missing_file)
     step("E2E_0010", reboot)
+    step("E2E_0011", boot_time)
 
     broken = None
     try:

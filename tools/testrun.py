@@ -15,6 +15,8 @@
      (tools/sysinit_tests.py, tests/sysinit/).
   7. FS_005x, FS_01xx: mkfs.py images checked by build/host/fsck, and the
      storage stack booted twice on one disk (tools/fstests.py, tests/fs/).
+  8. E2E_*: the default system end to end: the shell driven over COM1
+     (tools/e2e.py), run last and alone so its boot time is not skewed.
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -36,6 +38,7 @@ import qemu  # noqa: E402
 import system_tests  # noqa: E402
 import fstests  # noqa: E402
 import sysinit_tests  # noqa: E402
+import e2e  # noqa: E402
 
 RESULT = re.compile(r"^\[(PASS|FAIL)\] ([A-Z][A-Z0-9]*_\d{4})(?:: (.*))?$")
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
@@ -339,12 +342,15 @@ def main():
             results.add(name, ok, reason)
         for name, ok, reason in fs_job.result():
             results.add(name, ok, reason)
+    e2e_boot_s = e2e.run_e2e(args.build, kernel, results.add)
 
     for line in results.lines:
         print(line)
     if suite.first_user_line_s is not None:
         print(f"(boot: QEMU start to the root task's first line {suite.first_user_line_s:.3f} s; "
               f"logs in {os.path.join(args.build, 'logs')})")
+    if e2e_boot_s is not None:
+        print(f"(default system: QEMU start to the shell prompt {e2e_boot_s:.3f} s)")
     passed, failed = results.counts()
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

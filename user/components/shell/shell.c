@@ -12,6 +12,7 @@
  *   channel FS_CH       pp to the file server
  *   channel MONITOR_CH  pp to pd="monitor" (ps, crash, restart)
  *   the file server's shared buffer, mapped rw with setvar_vaddr="fs_buffer"
+ *   and setvar_size="fs_buffer_size"
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -26,10 +27,10 @@
 #define CONSOLE_CH     0
 #define FS_CH          1
 #define MONITOR_CH     2
-#define FS_BUFFER_SIZE 0x10000      /* the size of fs_buffer's region in the .system */
 
-/* Patched by the system tool with the shared buffer's address. */
+/* The buffer shared with the file server (setvar_vaddr / setvar_size). */
 uintptr_t fs_buffer;
+uint64_t fs_buffer_size;
 
 static struct shell_line line;
 
@@ -163,7 +164,7 @@ void init(void)
     static const char banner[] = "Arca shell; type help for the commands.\n";
 
     console_client_init(CONSOLE_CH);
-    fs_client_init(FS_CH, (void *)fs_buffer, FS_BUFFER_SIZE);
+    fs_client_init(FS_CH, (void *)fs_buffer, (size_t)fs_buffer_size);
     shell_line_reset(&line);
     console_write(banner, sizeof(banner) - 1);
     prompt();
