@@ -419,6 +419,53 @@ $(DISK_IMG):
 clean-disk:
 	rm -f $(DISK_IMG)
 
+# --- your own system (docs/tutorial.md) ---------------------------------------
+#   make APP=DIR app        builds DIR's system: DIR/NAME.system (one) and
+#                           one PD per DIR/*.c (pd.c -> pd.elf)
+#   make APP=DIR app-run    ... and boots it on this terminal (Ctrl-A X quits);
+#                           KERNEL_ARGS="halt_when_idle=50" stops QEMU once idle
+# Everything goes to $(BUILD)/app/NAME/ and $(BUILD)/sysinit/app-NAME/.
+ifneq ($(APP),)
+APP_DIR    := $(abspath $(APP))
+APP_SYSTEM := $(wildcard $(APP_DIR)/*.system)
+ifneq ($(words $(APP_SYSTEM)),1)
+$(error APP=$(APP): expected exactly one .system file in $(APP_DIR), found $(words $(APP_SYSTEM)))
+endif
+APP_NAME   := $(basename $(notdir $(APP_SYSTEM)))
+APP_BUILD  := $(BUILD)/app/$(APP_NAME)
+APP_PDS    := $(basename $(notdir $(wildcard $(APP_DIR)/*.c)))
+APP_ELFS   := $(patsubst %,$(APP_BUILD)/pds/%.elf,$(APP_PDS))
+APP_ROOT   := $(BUILD)/sysinit/app-$(APP_NAME)/sysinit.elf
+
+# No dependency files for these objects: they would name DIR, and a
+# directory that moves would leave them pointing at files that are gone.
+# Every header a PD may include is a prerequisite instead.
+APP_HEADERS := $(wildcard user/microkit/include/*.h user/include/arca/*.h \
+	user/libc/include/*.h user/libc/include/arca/*.h libsel4/include/sel4/*.h)
+define APP_PD
+$(APP_BUILD)/obj/$(1).o: $(APP_DIR)/$(1).c $(APP_HEADERS) $(wildcard $(APP_DIR)/*.h)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(USER_CFLAGS) -MF /dev/null -I$(APP_DIR) -c $$< -o $$@
+$(APP_BUILD)/pds/$(1).elf: $$(PD_RUNTIME_OBJ) $(APP_BUILD)/obj/$(1).o $$(PD_LIBC_A) user/crt/user.ld
+	@mkdir -p $$(dir $$@)
+	$$(LD) $$(USER_LDFLAGS) -o $$@ $$(PD_RUNTIME_OBJ) $(APP_BUILD)/obj/$(1).o $$(PD_LIBC_A)
+endef
+$(foreach p,$(APP_PDS),$(eval $(call APP_PD,$(p))))
+
+$(BUILD)/system/app-$(APP_NAME)/sysspec.bin: $(APP_SYSTEM) $(SYSTEM_TOOL) $(APP_ELFS)
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/system.py build $< --search-path $(APP_BUILD)/pds -o $@ \
+		--report $(dir $@)report.txt
+endif
+
+.PHONY: app app-run
+app: $(KERNEL_IMG) $(APP_ROOT)
+	@test -n "$(APP)" || { echo "make app: say which directory, e.g. make APP=~/hello app"; exit 1; }
+	@echo "app: $(APP_ROOT) (boot with: make APP=$(APP) app-run)"
+
+app-run: deps app
+	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(APP_ROOT) --append "$(KERNEL_ARGS)"
+
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
 # clang, ASan and UBSan into $(BUILD)/fuzz/. Each runs for FUZZ_TIME seconds

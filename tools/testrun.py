@@ -16,7 +16,9 @@
   7. FS_005x, FS_01xx: mkfs.py images checked by build/host/fsck, and the
      storage stack booted twice on one disk (tools/fstests.py, tests/fs/).
   8. E2E_*: the default system end to end: the shell driven over COM1
-     (tools/e2e.py), run last and alone so its boot time is not skewed.
+     (tools/e2e.py), run alone so its boot time is not skewed.
+  9. TUTORIAL_*: docs/tutorial.md's files built and booted as the page says
+     (tools/tutorial_test.py).
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -39,6 +41,7 @@ import system_tests  # noqa: E402
 import fstests  # noqa: E402
 import sysinit_tests  # noqa: E402
 import e2e  # noqa: E402
+import tutorial_test  # noqa: E402
 
 RESULT = re.compile(r"^\[(PASS|FAIL)\] ([A-Z][A-Z0-9]*_\d{4})(?:: (.*))?$")
 SUMMARY = re.compile(r"^(\d+) passed, (\d+) failed$")
@@ -343,6 +346,8 @@ def main():
         for name, ok, reason in fs_job.result():
             results.add(name, ok, reason)
     e2e_boot_s = e2e.run_e2e(args.build, kernel, results.add)
+    for name, ok, reason in tutorial_test.run(args.build):
+        results.add(name, ok, reason)
 
     for line in results.lines:
         print(line)
