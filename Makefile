@@ -1,7 +1,9 @@
 # Arca: one Makefile builds everything (kernel, libsel4 users, tests, tools).
 #
 #   make            build the kernel and the default system
-#   make run        boot the default system in QEMU on this terminal
+#   make run        boot the default system in QEMU on this terminal (the shell)
+#   make clean-disk forget the default system's disk image (build/disk.img)
+#   make APP=DIR app-run   build and boot your own system (docs/tutorial.md)
 #   make test       host tests + in-QEMU tests; last line "N passed, N failed"
 #   make bench      benchmarks under QEMU -icount (tools/bench.py): table + results.json
 #   make fuzz-host  libFuzzer targets for the kernel's pure logic (tests/fuzz/)
@@ -203,9 +205,11 @@ deps:
 
 # The default system with the shell on this terminal (Ctrl-A X quits).
 # The disk image is order-only: rebuilding anything never replaces it.
+# RUN_TIMEOUT: seconds before QEMU is stopped (a day by default).
+RUN_TIMEOUT ?= 86400
 run: deps all $(DEFAULT_SYSTEM) | $(DISK_IMG)
 	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(DEFAULT_SYSTEM) \
-		--disk $(DISK_IMG)
+		--disk $(DISK_IMG) --timeout $(RUN_TIMEOUT)
 
 debug: deps all
 	@$(PYTHON) tools/qemu.py debug --kernel $(KERNEL_IMG) --root $(ROOT_ELF) \
@@ -464,7 +468,8 @@ app: $(KERNEL_IMG) $(APP_ROOT)
 	@echo "app: $(APP_ROOT) (boot with: make APP=$(APP) app-run)"
 
 app-run: deps app
-	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(APP_ROOT) --append "$(KERNEL_ARGS)"
+	@$(PYTHON) tools/qemu.py run --kernel $(KERNEL_IMG) --root $(APP_ROOT) \
+		--append "$(KERNEL_ARGS)" --timeout $(RUN_TIMEOUT)
 
 # --- host fuzzing (make fuzz-host; not part of all/test) ---------------------
 # libFuzzer targets for the kernel's pure logic (tests/fuzz/), built with
