@@ -69,6 +69,10 @@ CRT_OBJ   := $(BUILD)/user/crt/crt0.o $(BUILD)/user/crt/start.o
 
 ROOT_C    := $(wildcard user/root/*.c)
 ROOT_ELF  := $(BUILD)/user/root.elf
+# The default system (see "The default system" below) and its disk image.
+DEFAULT_SYSTEM := $(BUILD)/sysinit/default/sysinit.elf
+DISK_IMG  := $(BUILD)/disk.img
+DISK_SIZE ?= 16M
 TESTS_C   := $(wildcard tests/kernel/*.c)
 TESTS_S   := $(wildcard tests/kernel/*.S)
 TESTS_ELF := $(BUILD)/tests/kernel-tests.elf
@@ -405,15 +409,12 @@ FSTEST_ELF := $(BUILD)/sysinit/fstest/sysinit.elf
 # The default system (user/systems/default.system, make run, E2E_* tests):
 # the console driver and the shell (user/components/{console,shell}/) with
 # the storage stack above, booted by the system initialiser as
-# $(DEFAULT_SYSTEM). The disk image $(DISK_IMG) is made once (tools/mkfs.py)
+# DEFAULT_SYSTEM. The disk image DISK_IMG is made once (tools/mkfs.py)
 # and kept between runs; make clean-disk starts again with an empty one.
 CONSOLE_CLIENT_C := user/components/console/client.c
 $(eval $(call MICROKIT_PD,console,user/components/console/console.c))
 $(eval $(call MICROKIT_PD,shell,user/components/shell/shell.c \
 	user/components/shell/shell_cmd.c $(CONSOLE_CLIENT_C) $(FS_CLIENT_C)))
-DEFAULT_SYSTEM := $(BUILD)/sysinit/default/sysinit.elf
-DISK_IMG  := $(BUILD)/disk.img
-DISK_SIZE ?= 16M
 
 $(DISK_IMG):
 	@mkdir -p $(dir $@)

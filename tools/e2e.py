@@ -15,6 +15,8 @@ name per checked step:
   E2E_0009  cat /nonexistent            one line starting with "error:"
   E2E_0010  a second boot on the same disk image: cat /hello still works
   E2E_0011  the first boot reached the prompt within 2 s of QEMU's start
+  E2E_0012  `make run` on a terminal (a pty): creates the disk image, gives
+            the prompt, runs a command, and Ctrl-A X quits
 
 A crash always lands between requests here: the monitor makes the PD
 fault at once, and a restarted server runs (and remounts) before the
@@ -26,9 +28,13 @@ Run alone:  python3 tools/e2e.py --build build
 """
 import argparse
 import os
+import pty
 import re
+import select
+import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import expect  # noqa: E402
@@ -107,6 +113,74 @@ def check_no_error(out, what):
     errs = error_lines(out)
     if errs:
         raise Failed(f"{what}: {errs[0]}")
+
+
+def make_run(build, disk, log):
+    """`make run` in a pseudo-terminal, as a person would start it, with
+    the disk image at `disk` (which must not exist yet)."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execvp("make", ["make", "--no-print-directory", "-C", root,
+                               f"BUILD={os.path.abspath(build)}", f"DISK_IMG={disk}",
+                               "RUN_TIMEOUT=120", "run"])
+        finally:
+            os._exit(127)
+    out = b""
+
+    def read_until(pattern, timeout):
+        nonlocal out
+        deadline = time.monotonic() + timeout
+        while not re.search(pattern, out):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            if ready:
+                try:
+                    chunk = os.read(fd, 4096)
+                except OSError:
+                    return False
+                if not chunk:
+                    return False
+                out += chunk
+        return True
+
+    try:
+        if not read_until(re.escape(PROMPT.encode()), BOOT_TIMEOUT):
+            raise Failed(f"make run gave no prompt; got {out[-300:]!r}")
+        os.write(fd, b"echo make run works\r")
+        if not read_until(rb"\nmake run works\r*\n", STEP_TIMEOUT):
+            raise Failed(f"make run: echo gave no output; got {out[-300:]!r}")
+        os.write(fd, b"\x01x")         # QEMU's Ctrl-A X: quit
+        if not read_until(rb"qemu: exited with 0 \(quit\)", STEP_TIMEOUT):
+            raise Failed(f"make run: Ctrl-A X did not quit QEMU cleanly; got {out[-300:]!r}")
+        if not os.path.exists(disk):
+            raise Failed(f"make run did not create the disk image {disk}")
+        deadline = time.monotonic() + STEP_TIMEOUT
+        while time.monotonic() < deadline:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                pid = None
+                if os.waitstatus_to_exitcode(status) != 0:
+                    raise Failed(f"make run exited with status "
+                                 f"{os.waitstatus_to_exitcode(status)} after Ctrl-A X")
+                break
+            read_until(rb"\Z.", 0.2)        # keep the pty drained
+            time.sleep(0.05)
+        else:
+            raise Failed("make run did not exit after QEMU quit")
+    finally:
+        with open(log, "wb") as f:
+            f.write(out)
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+        os.close(fd)
 
 
 def run_e2e(build, kernel, add):
@@ -212,6 +286,15 @@ def run_e2e(build, kernel, add):
     step("E2E_0009", missing_file)
     step("E2E_0010", reboot)
     step("E2E_0011", boot_time)
+
+    def run_target():
+        state["shell"].close()
+        run_disk = os.path.join(logdir, "e2e-run-disk.img")
+        if os.path.exists(run_disk):
+            os.remove(run_disk)
+        make_run(build, run_disk, os.path.join(logdir, "e2e-make-run.log"))
+
+    step("E2E_0012", run_target)
 
     broken = None
     try:

@@ -205,9 +205,11 @@ def cmd_run(args):
     except subprocess.TimeoutExpired:
         print(f"\nqemu: timed out after {timeout:.0f} s")
         return 1
-    status = STATUS_BY_EXIT.get(code, "error")
+    # Exit status 0 only comes from QEMU itself quitting (Ctrl-A X): with
+    # isa-debug-exit the guest's exits are odd numbers.
+    status = "quit" if code == 0 else STATUS_BY_EXIT.get(code, "error")
     print(f"\nqemu: exited with {code} ({status})")
-    return 0 if status in ("halt", "idle") else 1
+    return 0 if status in ("halt", "idle", "quit") else 1
 
 
 def cmd_debug(args):
