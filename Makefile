@@ -111,8 +111,10 @@ HOST_KERNEL_C += $(FSCORE_C)
 # tools/fsck.c: checks disk images with the same code (FS_005x tests).
 FSCK_BIN := $(BUILD)/host/fsck
 HOST_TEST_C := $(wildcard tests/host/*.c)
-# User-level pure logic tested on the host too.
-HOST_USER_C := user/components/shell/shell_cmd.c
+# User-level code tested on the host too; client libraries compile against
+# a stand-in <microkit.h> (tests/host/fake-microkit/).
+HOST_USER_C := user/components/shell/shell_cmd.c user/components/console/client.c
+$(BUILD)/host/user/components/console/client.o: HOST_CFLAGS += -Itests/host/fake-microkit
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
 .PHONY: all run test debug clean deps host-test qemu-test images domain-images
