@@ -400,8 +400,10 @@ FS_CLIENT_C := user/components/fs/client.c user/components/fs/fserror.c
 $(eval $(call MICROKIT_PD,blk,user/components/blk/blk.c))
 $(eval $(call MICROKIT_PD,fs,user/components/fs/server.c $(FSCORE_C)))
 $(eval $(call MICROKIT_PD,fstest,tests/fs/fstest.c $(FS_CLIENT_C)))
+$(eval $(call MICROKIT_PD,fscrasher,tests/fs/crasher.c))
 # The storage stack's test system (tests/fs/fs.system, FS_01xx in tools/fstests.py).
-FSTEST_PDS := $(BUILD)/pds/blk.elf $(BUILD)/pds/fs.elf $(BUILD)/pds/fstest.elf
+FSTEST_PDS := $(BUILD)/pds/blk.elf $(BUILD)/pds/fs.elf $(BUILD)/pds/fstest.elf \
+	$(BUILD)/pds/fscrasher.elf
 $(BUILD)/system/fstest/sysspec.bin: tests/fs/fs.system $(SYSTEM_TOOL) $(FSTEST_PDS)
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/system.py build $< --search-path $(BUILD)/pds -o $@ \

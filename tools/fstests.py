@@ -32,7 +32,7 @@ IDLE = "halt_when_idle=1000"
 HELLO = b"hello from mkfs\n"        # tests/fs/fstest.c expects it as /hello.txt
 NOTE = b"written by the first boot\n"
 FIRST_BOOT = ["FS_0101", "FS_0102", "FS_0103", "FS_0104", "FS_0105", "FS_0106",
-              "FS_0107", "FS_0108"]
+              "FS_0107", "FS_0108", "FS_0114"]
 RESULT = re.compile(r"^\[(PASS|FAIL)\] (FS_\d{4})(?:: (.*))?$")
 
 

@@ -18,6 +18,7 @@
 
 #define FS_CH 0
 #define MONITOR_CH 9
+#define CRASHER_CH 1
 #define BIG_SIZE 100000     /* more than 64 KiB: the indirect block is used */
 #define NOTE "written by the first boot\n"
 #define HELLO "hello from mkfs\n"     /* tools/fstests.py adds it as /hello.txt */
@@ -172,6 +173,27 @@ static int t_crash_blk(void)
     return t_after_crash("blk");
 }
 
+/*
+ * The server crashed in the middle of a request: the call returns
+ * FS_ERESTARTED.  The crasher PD (tests/fs/crasher.c) runs only once this
+ * PD, the server and the driver all wait, i.e. during a disk transfer of
+ * the second write.  Rewriting a file with the same size reuses exactly its
+ * blocks (the first rewrite made them the lowest free ones), so the disk
+ * stays consistent wherever the crash lands, and the content is the same.
+ */
+static int t_restarted(void)
+{
+    pattern(big, BIG_SIZE, 7);
+    EXPECT_EQ(fs_write("/big", big, BIG_SIZE), FS_OK, "rewrite /big");
+    microkit_notify(CRASHER_CH);
+    EXPECT_EQ(fs_write("/big", big, BIG_SIZE), FS_ERESTARTED,
+              "rewrite /big while the crasher crashes the server");
+    memset(back, 0, sizeof(back));
+    EXPECT_EQ(fs_read("/big", back, sizeof(back)), BIG_SIZE, "read /big after the restart");
+    EXPECT(memcmp(big, back, BIG_SIZE) == 0, "/big differs after the restart");
+    return 1;
+}
+
 static int t_persisted(void)
 {
     char buf[64];
@@ -209,6 +231,7 @@ void init(void)
         run("FS_0106", t_limits);
         run("FS_0107", t_crash_fs);
         run("FS_0108", t_crash_blk);
+        run("FS_0114", t_restarted);
         if (fs_mkdir("/persist") != FS_OK ||
             fs_write("/persist/note", NOTE, strlen(NOTE)) != FS_OK)
             printf("fstest: error: cannot leave /persist/note for the second boot\n");
