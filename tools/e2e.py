@@ -13,9 +13,11 @@ name per checked step:
   E2E_0007  crash console; echo ...     output resumes through the restarted driver
   E2E_0008  ps                          console and fs restarted once each
   E2E_0009  cat /nonexistent            one line starting with "error:"
-  E2E_0010  a second boot on the same disk image: cat /hello still works
-  E2E_0011  the first boot reached the prompt within 2 s of QEMU's start
-  E2E_0012  `make run` on a terminal (a pty): creates the disk image, gives
+  E2E_0010  crash blk; cat /hello         the driver restarts, the file reads
+  E2E_0011  crash shell                 a fresh shell prompts, and works
+  E2E_0012  a second boot on the same disk image: cat /hello still works
+  E2E_0013  the first boot reached the prompt within 2 s of QEMU's start
+  E2E_0014  `make run` on a terminal (a pty): creates the disk image, gives
             the prompt, runs a command, and Ctrl-A X quits
 
 A crash always lands between requests here: the monitor makes the PD
@@ -263,6 +265,23 @@ def run_e2e(build, kernel, add):
         if len(errs) != 1 or len([l for l in out.splitlines() if l.strip()]) != 1:
             raise Failed(f"expected exactly one error line: {out!r}")
 
+    def crash_blk():
+        sh = state["shell"]
+        out = sh.run("crash blk")
+        check_no_error(out, "crash blk")
+        if not any(re.search(r"PD 'blk' faulted: .*restarting", l) for l in sh.debug_lines):
+            raise Failed(f"no fault report for blk from the monitor: {sh.debug_lines!r}")
+        cat_file()
+
+    def crash_shell():
+        sh = state["shell"]
+        out = sh.run("crash shell")
+        if "Arca shell" not in out:
+            raise Failed(f"no fresh shell after crash shell: {out!r}")
+        out = sh.run("echo new shell")
+        if "new shell" not in out:
+            raise Failed(f"the restarted shell does not run commands: {out!r}")
+
     def boot_time():
         if state.get("boot_s") is None or state["boot_s"] > BOOT_LIMIT:
             raise Failed(f"QEMU start to the first prompt took {state.get('boot_s')} s "
@@ -284,8 +303,10 @@ def run_e2e(build, kernel, add):
     step("E2E_0007", crash_console)
     step("E2E_0008", ps)
     step("E2E_0009", missing_file)
-    step("E2E_0010", reboot)
-    step("E2E_0011", boot_time)
+    step("E2E_0010", crash_blk)
+    step("E2E_0011", crash_shell)
+    step("E2E_0012", reboot)
+    step("E2E_0013", boot_time)
 
     def run_target():
         state["shell"].close()
@@ -294,7 +315,7 @@ def run_e2e(build, kernel, add):
             os.remove(run_disk)
         make_run(build, run_disk, os.path.join(logdir, "e2e-make-run.log"))
 
-    step("E2E_0012", run_target)
+    step("E2E_0014", run_target)
 
     broken = None
     try:
@@ -312,7 +333,7 @@ def run_e2e(build, kernel, add):
             except Failed as e:
                 add(name, False, str(e))
                 # A boot that failed leaves nothing to drive.
-                if name in ("E2E_0001", "E2E_0010") or "no prompt" in str(e) \
+                if name in ("E2E_0001", "E2E_0012") or "no prompt" in str(e) \
                         or "QEMU exited" in str(e):
                     broken = f"{name} failed"
     finally:
