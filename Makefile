@@ -392,6 +392,16 @@ $(BUILD)/system/systest/sysspec.bin: tests/sysinit/systest.system $(SYSTEM_TOOL)
 
 SYSINIT_TEST_ELF := $(BUILD)/sysinit/systest/sysinit.elf
 
+# The initialiser's decoders on the host, with ASan and UBSan (SYSINIT_*).
+SYSINIT_HOST_TEST := $(BUILD)/host/sysinit-spec-tests
+$(SYSINIT_HOST_TEST): tests/sysinit/host/test_spec.c user/sysinit/spec.c user/sysinit/elf.c \
+		user/sysinit/sysinit.h user/include/arca/sysspec.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined -fno-sanitize-recover=all \
+		-Iuser/include -Ilibsel4/include -o $@ tests/sysinit/host/test_spec.c \
+		user/sysinit/spec.c user/sysinit/elf.c
+SYSTEM_TEST_DEPS += $(SYSINIT_HOST_TEST) $(BUILD)/system/systest/sysspec.bin
+
 
 # The storage stack (docs/filesystem.md): the virtio-blk driver and the file
 # server PDs. A PD that uses the file service (<arca/fs.h>) adds

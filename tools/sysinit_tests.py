@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """SYSTEM_*: the system initialiser and monitor, booted with the test system
 (tests/sysinit/systest.system, built into build/sysinit/systest/sysinit.elf).
+SYSINIT_*: the initialiser's spec and ELF decoders on the host under ASan
+(build/host/sysinit-spec-tests, tests/sysinit/host/test_spec.c).
 
 The PDs check what they can see themselves and print [PASS]/[FAIL] lines
 (notify, shared region, ppcall, restart label, monitor protocol, heap,
@@ -12,6 +14,7 @@ and the shape of the whole run.
 import argparse
 import os
 import re
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -33,8 +36,35 @@ def count(lines, pattern):
     return sum(1 for line in lines if rx.search(line))
 
 
+def run_host(build):
+    """The decoder tests: [(name, ok, reason)]."""
+    binary = os.path.join(build, "host", "sysinit-spec-tests")
+    blob = os.path.join(build, "system", "systest", "sysspec.bin")
+    log = os.path.join(build, "logs", "sysinit-spec-tests.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    try:
+        proc = subprocess.run([binary, blob], capture_output=True, text=True, timeout=300)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return [("SYSINIT_0001", False, f"cannot run {binary}: {e}")]
+    with open(log, "w") as f:
+        f.write(proc.stdout + proc.stderr)
+    out = []
+    for line in proc.stdout.splitlines():
+        m = re.match(r"^\[(PASS|FAIL)\] (SYSINIT_\d{4})(?:: (.*))?$", line)
+        if m:
+            out.append((m.group(2), m.group(1) == "PASS", f"{m.group(3)}; log: {log}"))
+    if len(out) != 5 or (proc.returncode != 0 and all(ok for _, ok, _ in out)):
+        out.append(("SYSINIT_0006", False, f"decoder tests did not finish cleanly "
+                    f"(exit {proc.returncode}, ASan?); log: {log}"))
+    return out
+
+
 def run(build):
     """Returns [(name, ok, reason)]."""
+    return run_host(build) + run_system(build)
+
+
+def run_system(build):
     kernel = os.path.join(build, "kernel32.elf")
     root = os.path.join(build, "sysinit", "systest", "sysinit.elf")
     log = os.path.join(build, "logs", "sysinit-systest.log")
