@@ -312,8 +312,20 @@ static void row_yield_equal(void)
     settle();
     REQUIRE(a->done && b->done, "the threads did not finish");
     threads_reap();
-    for (int k = 0; k < SAMPLES; k++)
-        deltas[k] = ts_a1[WARMUP + k] - ts_b0[WARMUP + k];
+    /*
+     * Which thread runs first depends on queue order (a thread resumed by a
+     * higher-priority one goes to the head of its queue), so pair each of
+     * b's Yields with the first return of a's Yield after it instead of
+     * relying on the iteration numbers lining up.
+     */
+    int j = 0;
+    for (int k = 0; k < SAMPLES; k++) {
+        uint64_t start = ts_b0[WARMUP + k];
+        while (j < ITERS && ts_a1[j] <= start)
+            j++;
+        REQUIRE(j < ITERS, "no Yield of thread a returned after one of b");
+        deltas[k] = ts_a1[j] - start;
+    }
     report(name, overhead);
     return;
 fail:

@@ -13,6 +13,7 @@
 #include "ipc.h"
 #include "sched.h"
 #include "cdt.h"
+#include "syscall.h"
 #include <sel4/messageinfo.h>
 #include <sel4/syscall.h>
 #include <sel4/constants.h>
@@ -159,14 +160,22 @@ static void fastpath_reply_recv(tcb_t *cur)
     sched_switch_to(caller);
 }
 
-void fastpath_try(tcb_t *cur, sword_t number)
+/*
+ * Entered straight from the syscall stub (arch entry.S) for Call and
+ * ReplyRecv, with the frame saved; whatever the fastpath declines goes on
+ * to the ordinary path with nothing changed.
+ */
+NORETURN void c_fastpath_call(word_t *frame)
 {
-    /* The running thread is never in a ready queue (sched.c). */
-    if (!fastpath_enabled)
-        return;
-    if (number == seL4_SysCall)
-        fastpath_call(cur);
-    else if (number == seL4_SysReplyRecv)
-        fastpath_reply_recv(cur);
+    if (fastpath_enabled)
+        fastpath_call(cur_thread);
+    c_handle_syscall(frame);
+}
+
+NORETURN void c_fastpath_reply_recv(word_t *frame)
+{
+    if (fastpath_enabled)
+        fastpath_reply_recv(cur_thread);
+    c_handle_syscall(frame);
 }
 #endif /* CONFIG_FASTPATH */

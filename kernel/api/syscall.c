@@ -11,7 +11,6 @@
 #include "cspace.h"
 #include "debug.h"
 #include "invocation.h"
-#include "fastpath.h"
 #include "ipc.h"
 #include "delete.h"
 #include "printf.h"
@@ -202,12 +201,8 @@ NORETURN void c_handle_syscall(word_t *frame)
 {
     tcb_t *t = cur_thread;
     (void)frame;        /* the same memory as t->ctx.regs */
-    arch_set_reg(&t->ctx, FR_FAULT_IP, reg(t, FR_RIP) - 2);
+    /* The entry stub stored FaultIP and tried the fastpath already. */
     sword_t number = (sword_t)reg(t, FR_RDX);
-
-#if CONFIG_FASTPATH
-    fastpath_try(t, number);            /* returns only if it did nothing */
-#endif
     if (number >= seL4_SysNBRecv && number <= seL4_SysCall)
         handle_ipc_syscall(t, number);
     else if (!handle_debug_syscall(t, number))

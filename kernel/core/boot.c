@@ -64,6 +64,8 @@ static void parse_cmdline(void)
         for (const char *d = v; *d >= '0' && *d <= '9'; d++)
             every = every * 10 + (unsigned)(*d - '0');
         invariants_every = every;
+        if (CONFIG_RELEASE && every != 0)
+            kprintf("arca: invariants=%u ignored: a release kernel has no checker\n", every);
     }
     if (cmdline_option("fastpath", v, sizeof(v)))
         fastpath_enabled = v[0] != '0';

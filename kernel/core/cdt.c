@@ -1,21 +1,8 @@
 /* The capability derivation tree (cdt.h): list operations and parenthood. */
 #include "cdt.h"
 
-static void set_links(cte_t *s, cte_t *prev, cte_t *next, word_t flags)
-{
-    s->mdb.prev = (word_t)prev;
-    s->mdb.next = (word_t)next | flags;
-}
 
-static void set_next(cte_t *s, cte_t *next)
-{
-    s->mdb.next = (word_t)next | (s->mdb.next & MDB_FLAGS);
-}
 
-static void set_prev(cte_t *s, cte_t *prev)
-{
-    s->mdb.prev = (word_t)prev;
-}
 
 bool cap_is_revocable(cap_t new_cap, cap_t src)
 {
@@ -38,42 +25,27 @@ bool cap_is_revocable(cap_t new_cap, cap_t src)
 void cdt_insert_root(cte_t *dest, cap_t cap)
 {
     dest->cap = cap;
-    set_links(dest, NULL, NULL, MDB_REVOCABLE | MDB_FIRST_BADGED);
+    cdt_set_links(dest, NULL, NULL, MDB_REVOCABLE | MDB_FIRST_BADGED);
 }
 
 cte_t cdt_anchor;
-
-static void link_after(cte_t *src, cte_t *dest, word_t flags);
 
 void cdt_insert_anchored_root(cte_t *dest, cap_t cap)
 {
     /* The anchor holds no cap and is not revocable: nothing is its child. */
     dest->cap = cap;
-    link_after(&cdt_anchor, dest, MDB_REVOCABLE | MDB_FIRST_BADGED);
+    cdt_link_after(&cdt_anchor, dest, MDB_REVOCABLE | MDB_FIRST_BADGED);
 }
 
-static void link_after(cte_t *src, cte_t *dest, word_t flags)
-{
-    cte_t *next = cdt_next(src);
-    set_links(dest, src, next, flags);
-    if (next != NULL)
-        set_prev(next, dest);
-    set_next(src, dest);
-}
 
 void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t new_cap)
 {
     bool revocable = cap_is_revocable(new_cap, src->cap);
     word_t flags = revocable ? (MDB_REVOCABLE | MDB_FIRST_BADGED) : 0;
     dest->cap = new_cap;
-    link_after(src, dest, flags);
+    cdt_link_after(src, dest, flags);
 }
 
-void cdt_insert_child(cte_t *parent, cte_t *dest, cap_t new_cap)
-{
-    dest->cap = new_cap;
-    link_after(parent, dest, MDB_REVOCABLE | MDB_FIRST_BADGED);
-}
 
 void cdt_move(cte_t *src, cte_t *dest, cap_t new_cap)
 {
@@ -81,9 +53,9 @@ void cdt_move(cte_t *src, cte_t *dest, cap_t new_cap)
     dest->cap = new_cap;
     dest->mdb = src->mdb;
     if (prev != NULL)
-        set_next(prev, dest);
+        cdt_set_next(prev, dest);
     if (next != NULL)
-        set_prev(next, dest);
+        cdt_set_prev(next, dest);
     src->cap = cap_null();
     src->mdb = (mdb_node_t){ 0, 0 };
 }
@@ -101,24 +73,6 @@ void cdt_swap(cte_t *a, cap_t new_a, cte_t *b, cap_t new_b)
     cdt_move(&tmp, b, tmp.cap);
 }
 
-void cdt_remove(cte_t *slot)
-{
-    cte_t *prev = cdt_prev(slot), *next = cdt_next(slot);
-    if (prev != NULL)
-        set_next(prev, next);
-    if (next != NULL) {
-        set_prev(next, prev);
-        /*
-         * A badged cap that followed the removed one may now sit right
-         * after its grandparent; it must not become a child of a different
-         * badge lineage by accident, so it inherits "first badged".
-         */
-        if (slot->mdb.next & MDB_FIRST_BADGED)
-            next->mdb.next |= MDB_FIRST_BADGED;
-    }
-    slot->cap = cap_null();
-    slot->mdb = (mdb_node_t){ 0, 0 };
-}
 
 bool cdt_is_parent_of(const cte_t *parent, const cte_t *child)
 {

@@ -23,7 +23,6 @@
 #include "kstring.h"
 
 unsigned invariants_every;
-static uint64_t exits;
 
 #define LIST_LIMIT      (1UL << 24)     /* more slots than memory allows: a loop */
 /*
@@ -174,9 +173,13 @@ void invariants_check(void)
         violation("ready queues, bitmap and queued flags disagree", NULL, 0);
 }
 
+#if !CONFIG_RELEASE
+static uint64_t exits;
+
 void invariants_maybe_check(void)
 {
     if (invariants_every == 0 || ++exits % invariants_every != 0)
         return;
     invariants_check();
 }
+#endif

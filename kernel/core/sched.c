@@ -68,7 +68,7 @@ void sched_init(void)
     chosen = NULL;
 }
 
-void sched_enqueue(tcb_t *t)
+static void ready_append(tcb_t *t)
 {
     if (t->queued)
         return;
@@ -100,6 +100,20 @@ static void sched_enqueue_head(tcb_t *t)
     bitmap_set(t->domain, t->priority);
 }
 
+static void reschedule_required(void);
+
+/*
+ * For code outside the scheduler that makes a thread ready directly
+ * (cancelled IPC, the root task at boot): the choice at kernel exit must
+ * then look at the queues again, since the thread may outrank the current
+ * one.
+ */
+void sched_enqueue(tcb_t *t)
+{
+    ready_append(t);
+    reschedule_required();
+}
+
 void sched_dequeue(tcb_t *t)
 {
     if (!t->queued)
@@ -119,6 +133,13 @@ void sched_dequeue(tcb_t *t)
         bitmap_clear(t->domain, t->priority);
 }
 
+/* The current thread may simply go on running (if nothing better is ready). */
+static inline bool cur_can_continue(const tcb_t *cur)
+{
+    return cur != &idle_thread && thread_is_runnable(cur) && !cur->queued &&
+           cur->domain == sched_cur_domain;
+}
+
 /*
  * Decides who runs at the next kernel exit. Lazy: threads that blocked are
  * simply skipped here (they are dequeued when found not runnable).
@@ -127,8 +148,7 @@ void sched_choose(void)
 {
     tcb_t *cur = cur_thread;
     /* A current thread that put itself back in a queue competes from there. */
-    bool cur_ok = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued &&
-                  cur->domain == sched_cur_domain;
+    bool cur_ok = cur_can_continue(cur);
 
     for (;;) {
         int prio = sched_highest_ready_priority();
@@ -200,7 +220,7 @@ void sched_tick(void)
     }
     /* Slice used up: to the back of its priority's queue. */
     cur->timeslice = CONFIG_TIME_SLICE;
-    sched_enqueue(cur);
+    ready_append(cur);
     reschedule_required();
 }
 
@@ -224,7 +244,12 @@ void sched_yield(void)
 {
     tcb_t *cur = cur_thread;
     cur->timeslice = CONFIG_TIME_SLICE;
-    sched_enqueue(cur);
+    ready_append(cur);
+    reschedule_required();
+}
+
+void sched_reschedule_required(void)
+{
     reschedule_required();
 }
 
@@ -243,7 +268,7 @@ bool sched_nothing_runnable(void)
 NORETURN void sched_switch_to(tcb_t *next)
 {
     cur_thread = next;
-    arch_return_to(next);
+    arch_switch_to_user(next);
 }
 
 /*
@@ -257,8 +282,20 @@ static tcb_t *take_candidate(void)
     candidate = NULL;
     if (c == NULL || !thread_is_runnable(c))
         return NULL;
-    bool cur_runs = cur != &idle_thread && thread_is_runnable(cur) && !cur->queued &&
-                    cur->domain == sched_cur_domain;
+    bool cur_runs = cur_can_continue(cur);
+    /*
+     * The common case of waking a lower-priority thread: seL4 would queue
+     * the current thread at the head of its queue, queue the candidate at
+     * the head of its own, and choose the current thread again unless a
+     * thread above it is ready. Same result without the round trip.
+     */
+    if (cur_runs && c->priority < cur->priority) {
+        sched_enqueue_head(c);
+        if (sched_highest_ready_priority() <= (int)cur->priority)
+            return cur;
+        sched_enqueue_head(cur);
+        return NULL;
+    }
     if (cur_runs)
         sched_enqueue_head(cur);
     bool fastfail = cur == &idle_thread || c->priority < cur->priority;
@@ -267,7 +304,7 @@ static tcb_t *take_candidate(void)
         return NULL;
     }
     if (cur_runs && c->priority == cur->priority) {
-        sched_enqueue(c);
+        ready_append(c);
         return NULL;
     }
     return c;                           /* a running current thread stays queued */
@@ -283,14 +320,18 @@ void sched_forget(tcb_t *t)
 NORETURN void sched_exit_kernel(void)
 {
     invariants_maybe_check();
-    tcb_t *next = take_candidate();
-    choose_new = false;
-    if (next == NULL) {
-        sched_choose();
-        next = chosen;
+    tcb_t *next = cur_thread;
+    /* seL4's "resume the current thread": nobody woke, nothing changed. */
+    if (candidate != NULL || choose_new || !cur_can_continue(next)) {
+        next = take_candidate();
+        choose_new = false;
+        if (next == NULL) {
+            sched_choose();
+            next = chosen;
+        }
+        chosen = NULL;
+        cur_thread = next;
     }
-    chosen = NULL;
-    cur_thread = next;
     /* A restarted thread re-executes the instruction at its restart address. */
     if (next->state == THREAD_RESTART) {
         arch_set_reg(&next->ctx, FR_RIP, arch_get_reg(&next->ctx, FR_FAULT_IP));
@@ -319,7 +360,7 @@ void sched_set_domain(tcb_t *t, unsigned domain)
     sched_dequeue(t);
     t->domain = (uint8_t)domain;
     if (queued)
-        sched_enqueue(t);
+        ready_append(t);
     if (t == cur_thread)
         reschedule_required();          /* it may no longer run here */
 }

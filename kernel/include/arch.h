@@ -39,6 +39,11 @@ void arch_init_user_context(arch_context_t *ctx, vaddr_t entry, word_t arg0);
 void arch_init_idle_context(arch_context_t *ctx, word_t stack_top);
 /* Switches to the thread's address space and FPU state and leaves the kernel. */
 NORETURN void arch_return_to(struct tcb *t);
+/*
+ * The same for the IPC fastpath, which has checked that t is a user
+ * thread with a valid VSpace root: fewer questions on the way out.
+ */
+NORETURN void arch_switch_to_user(struct tcb *t);
 static inline word_t arch_get_reg(const arch_context_t *ctx, unsigned fr)
 {
     return ctx->regs[fr];

@@ -56,14 +56,65 @@ void cdt_insert_anchored_root(cte_t *dest, cap_t cap);
  * children of this kind (cdt_is_parent_of) and its sibling otherwise.
  */
 void cdt_insert_derived(cte_t *src, cte_t *dest, cap_t new_cap);
-/* Inserts an object created from the untyped in parent (always a child). */
-void cdt_insert_child(cte_t *parent, cte_t *dest, cap_t new_cap);
+/* List primitives; inline because the IPC fastpath uses them. */
+static inline void cdt_set_links(cte_t *s, cte_t *prev, cte_t *next, word_t flags)
+{
+    s->mdb.prev = (word_t)prev;
+    s->mdb.next = (word_t)next | flags;
+}
+
+static inline void cdt_set_next(cte_t *s, cte_t *next)
+{
+    s->mdb.next = (word_t)next | (s->mdb.next & MDB_FLAGS);
+}
+
+static inline void cdt_set_prev(cte_t *s, cte_t *prev)
+{
+    s->mdb.prev = (word_t)prev;
+}
+
+/* Links the empty slot dest into the list right after src. */
+static inline void cdt_link_after(cte_t *src, cte_t *dest, word_t flags)
+{
+    cte_t *next = cdt_next(src);
+    cdt_set_links(dest, src, next, flags);
+    if (next != NULL)
+        cdt_set_prev(next, dest);
+    cdt_set_next(src, dest);
+}
+
+/*
+ * Inserts a cap that is always a child of the cap in parent: an object
+ * just created from an untyped, or a reply cap under its master.
+ */
+static inline void cdt_insert_child(cte_t *parent, cte_t *dest, cap_t new_cap)
+{
+    dest->cap = new_cap;
+    cdt_link_after(parent, dest, MDB_REVOCABLE | MDB_FIRST_BADGED);
+}
 /* Moves the cap in src (replaced by new_cap) to the empty dest, keeping its place. */
 void cdt_move(cte_t *src, cte_t *dest, cap_t new_cap);
 /* Exchanges the caps of a and b (each replaced as given), keeping both places. */
 void cdt_swap(cte_t *a, cap_t new_a, cte_t *b, cap_t new_b);
 /* Unlinks the slot from the tree and empties it (no finalisation). */
-void cdt_remove(cte_t *slot);
+static inline void cdt_remove(cte_t *slot)
+{
+    cte_t *prev = cdt_prev(slot), *next = cdt_next(slot);
+    if (prev != NULL)
+        cdt_set_next(prev, next);
+    if (next != NULL) {
+        cdt_set_prev(next, prev);
+        /*
+         * A badged cap that followed the removed one may now sit right
+         * after its grandparent; it must not become a child of a different
+         * badge lineage by accident, so it inherits "first badged".
+         */
+        if (slot->mdb.next & MDB_FIRST_BADGED)
+            next->mdb.next |= MDB_FIRST_BADGED;
+    }
+    slot->cap = cap_null();
+    slot->mdb = (mdb_node_t){ 0, 0 };
+}
 
 bool cdt_is_parent_of(const cte_t *parent, const cte_t *child);
 bool cdt_has_children(const cte_t *slot);

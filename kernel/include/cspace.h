@@ -42,8 +42,14 @@ lookup_result_t cspace_lookup_slot(cap_t cspace_root, word_t cptr);
  * success (the slot) or failure (NULL), so it can stay small and inline.
  * Failures go down the ordinary path, which reports them in full.
  */
-static inline cte_t *cspace_lookup_fast(cap_t node, word_t cptr)
+static ALWAYS_INLINE cte_t *cspace_lookup_fast(cap_t node, word_t cptr)
 {
+    /*
+     * `rest` holds the bits still to resolve, left-aligned (n of them), so
+     * each level takes its guard and index from the top with two shifts.
+     * Every shift count stays in 1..63: radix >= 1 and guard + radix <= n.
+     */
+    word_t rest = cptr;
     unsigned n = 64;
     for (;;) {
         if (cap_get_type(node) != CAP_CNODE)
@@ -52,14 +58,15 @@ static inline cte_t *cspace_lookup_fast(cap_t node, word_t cptr)
         unsigned gsize = cap_cnode_guard_size(node);
         if (radix == 0 || radix + gsize > n)
             return NULL;
-        word_t bits = n == 64 ? cptr : cptr & MASK(n);     /* the n bits left */
-        word_t guard = gsize == 0 ? 0 : bits >> (n - gsize);
+        word_t guard = gsize == 0 ? 0 : rest >> (64 - gsize);
         if (guard != cap_cnode_guard(node))
             return NULL;
+        rest <<= gsize;
+        cte_t *slot = cap_cnode_slots(node) + (rest >> (64 - radix));
         n -= radix + gsize;
-        cte_t *slot = cap_cnode_slots(node) + ((bits >> n) & MASK(radix));
         if (n == 0 || cap_get_type(slot->cap) != CAP_CNODE)
             return slot;
+        rest <<= radix;
         node = slot->cap;
     }
 }

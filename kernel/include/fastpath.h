@@ -11,9 +11,11 @@
 extern bool fastpath_enabled;
 
 /*
- * Handles Call or ReplyRecv completely and leaves the kernel if the case
- * is simple enough; otherwise returns having changed nothing.
+ * Called by the syscall entry stub for Call and ReplyRecv: handle the
+ * syscall completely and leave the kernel if the case is simple enough,
+ * else continue into c_handle_syscall having changed nothing.
  */
-void fastpath_try(tcb_t *cur, sword_t number);
+NORETURN void c_fastpath_call(word_t *frame);
+NORETURN void c_fastpath_reply_recv(word_t *frame);
 
 #endif

@@ -37,9 +37,12 @@ void sched_choose(void);
 /* Timer tick: charges the current thread and rotates on slice expiry. */
 void sched_tick(void);
 void sched_yield(void);
+/* seL4's rescheduleRequired: choose from the queues at kernel exit. */
+void sched_reschedule_required(void);
 /* Highest priority with a ready (queued) thread, -1 if none. */
 int sched_highest_ready_priority(void);
-/* Leave the kernel into next, which the caller knows is the right choice. */
+/* Leave the kernel into next, which the caller (the IPC fastpath) knows is
+ * the right choice and a user thread with a valid VSpace. */
 NORETURN void sched_switch_to(tcb_t *next);
 /* Leave the kernel into whatever thread should run now. */
 NORETURN void sched_exit_kernel(void);

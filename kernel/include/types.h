@@ -23,6 +23,7 @@ typedef uint64_t vaddr_t;       /* a virtual address (user or kernel) */
 
 #define NORETURN            __attribute__((noreturn))
 #define PACKED              __attribute__((packed))
+#define ALWAYS_INLINE       inline __attribute__((always_inline))
 #define ALIGNED(n)          __attribute__((aligned(n)))
 #define UNUSED              __attribute__((unused))
 #define PRINTF_LIKE(f, a)   __attribute__((format(printf, f, a)))

@@ -246,7 +246,9 @@ static void set_priority(tcb_t *t, unsigned prio)
     bool queued = t->queued;
     sched_dequeue(t);
     t->priority = (uint8_t)prio;
-    if (queued || (thread_is_runnable(t) && t != cur_thread))
+    if (t == cur_thread)
+        sched_reschedule_required();    /* it may no longer be the best choice */
+    else if (queued || thread_is_runnable(t))
         sched_wake(t);
 }
 

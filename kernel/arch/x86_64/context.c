@@ -126,6 +126,21 @@ NORETURN void arch_return_to(tcb_t *t)
     restore_user_frame(&t->ctx.regs[FR_R15]);
 }
 
+NORETURN void arch_switch_to_user(tcb_t *t)
+{
+    if (!fpu_access || (t->flags & TCB_FLAG_FPU_DISABLED))
+        arch_return_to(t);              /* CR0.TS to change: the full path */
+    word_t *top = ctx_frame_top(&t->ctx);
+    descriptors_set_frame_top((word_t)top);
+    cpu0.frame_top = (word_t)top;
+    paddr_t root = cap_object_paddr(t->slots[TCB_SLOT_VSPACE].cap);
+    if (read_cr3() != root)
+        write_cr3(root);
+    switch_fpu(t);
+    load_tls_bases(&t->ctx);
+    restore_user_frame(&t->ctx.regs[FR_R15]);
+}
+
 NORETURN void arch_idle_loop(void)
 {
     for (;;)

@@ -18,6 +18,10 @@
 
 #define OFF(reg) (((reg) - FR_R15) * 8)
 
+/* seL4_SysCall and seL4_SysReplyRecv (libsel4 syscall.h). */
+#define SYSCALL_CALL        (-1)
+#define SYSCALL_REPLY_RECV  (-2)
+
 .macro PUSH_GPRS
     pushq %rax
     pushq %rbx
@@ -117,8 +121,21 @@ syscall_entry:
     pushq $ERROR_SYSCALL
     pushq $VECTOR_SYSCALL
     PUSH_GPRS
+    /* FaultIP (restart address) = the syscall instruction, 2 bytes back. */
+    leaq -2(%rcx), %rcx
+    movq %rcx, OFF(FR_FAULT_IP)(%rsp)
     movq %rsp, %rdi
     movq %gs:PERCPU_KSTACK_TOP, %rsp
+#if CONFIG_FASTPATH
+    /* Call and ReplyRecv try the IPC fastpath first (api/fastpath.c). */
+    cmpq $SYSCALL_CALL, %rdx
+    jne 1f
+    call c_fastpath_call
+1:  cmpq $SYSCALL_REPLY_RECV, %rdx
+    jne 2f
+    call c_fastpath_reply_recv
+2:
+#endif
     call c_handle_syscall
     ud2
 
