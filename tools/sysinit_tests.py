@@ -27,7 +27,7 @@ PD_NAMES = ["alpha", "beta", "server", "stopper", "isolated", "hello", "parent",
 IN_PD = ["SYSTEM_0002", "SYSTEM_0003", "SYSTEM_0004", "SYSTEM_0005", "SYSTEM_0006",
          "SYSTEM_0007", "SYSTEM_0008", "SYSTEM_0009", "SYSTEM_0010", "SYSTEM_0013",
          "SYSTEM_0014", "SYSTEM_0015", "SYSTEM_0019", "SYSTEM_0020",
-         "SYSTEM_0022", "SYSTEM_0023"]
+         "SYSTEM_0022", "SYSTEM_0023", "SYSTEM_0024", "SYSTEM_0025"]
 RESULT = re.compile(r"^\[(PASS|FAIL)\] (SYSTEM_\d{4})(?:: (.*))?$")
 
 

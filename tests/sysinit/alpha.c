@@ -17,6 +17,11 @@
 uintptr_t shared;       /* setvar_vaddr */
 uintptr_t heap_base;    /* setvar_vaddr */
 uint64_t heap_size;     /* setvar_size */
+uintptr_t big_vaddr;    /* setvar_vaddr: two 2 MiB pages */
+uint64_t big_size;      /* setvar_size */
+uintptr_t vga_vaddr;    /* setvar_vaddr: device memory at 0xb8000 */
+uint64_t vga_paddr;     /* setvar region_paddr */
+uint64_t shared_paddr;  /* setvar region_paddr */
 
 static int beta_rounds;
 
@@ -90,6 +95,31 @@ static void check_heap(void)
     result("SYSTEM_0010", ok, "malloc does not use the declared heap region");
 }
 
+/* Large pages and a fixed-address device region, and the physical
+ * addresses the initialiser patched in. */
+static void check_regions(void)
+{
+    volatile uint64_t *big = (volatile uint64_t *)big_vaddr;
+    volatile uint16_t *vga = (volatile uint16_t *)vga_vaddr;
+    uint64_t words = big_size / 8;
+    int ok = big_size == 0x400000;
+
+    for (uint64_t i = 0; ok && i < words; i += 4096)
+        big[i] = i * 0x9e3779b97f4a7c15ull;
+    big[words - 1] = 0x1234;
+    for (uint64_t i = 0; ok && i < words; i += 4096)
+        ok = big[i] == i * 0x9e3779b97f4a7c15ull;
+    ok = ok && big[words - 1] == 0x1234;
+    result("SYSTEM_0024", ok, "a region of 2 MiB pages does not hold what was written");
+
+    vga[0] = 0x1f41;    /* 'A', white on blue, top left */
+    vga[1] = 0x1f42;
+    result("SYSTEM_0025",
+           vga_paddr == 0xb8000 && vga[0] == 0x1f41 && vga[1] == 0x1f42 &&
+           shared_paddr != 0 && shared_paddr % 4096 == 0,
+           "the fixed-address region or the patched physical addresses are wrong");
+}
+
 static void calls_and_monitor(void)
 {
     microkit_msginfo tag;
@@ -149,6 +179,7 @@ void init(void)
 
     printf("alpha: started (restart %lu)\n", arca_pd_restart_count());
     check_heap();
+    check_regions();
     for (unsigned i = 0; i < SHARED_SIZE; i++)
         p[i] = PATTERN(i);
     microkit_notify(ALPHA_BETA);
