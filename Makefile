@@ -456,6 +456,7 @@ FSTEST_ELF := $(BUILD)/sysinit/fstest/sysinit.elf
 # and kept between runs; make clean-disk starts again with an empty one.
 CONSOLE_CLIENT_C := user/components/console/client.c
 $(eval $(call MICROKIT_PD,console,user/components/console/console.c))
+$(eval $(call MICROKIT_PD,chaos,user/components/chaos/chaos.c))
 $(eval $(call MICROKIT_PD,shell,user/components/shell/shell.c \
 	user/components/shell/shell_cmd.c $(CONSOLE_CLIENT_C) $(FS_CLIENT_C)))
 

@@ -8,7 +8,8 @@ name per checked step:
   E2E_0002  write /hello ...            no error
   E2E_0003  cat /hello                  prints the text back
   E2E_0004  ls /                        lists hello with its size
-  E2E_0005  crash fs                    the monitor reports the fault, fs restarts
+  E2E_0005  crash fs during cat /hello   fs dies in the middle of the read:
+                                        the shell prints an error
   E2E_0006  cat /hello                  works after the restart (remounted disk)
   E2E_0007  crash console; echo ...     output resumes through the restarted driver
   E2E_0008  ps                          console and fs restarted once each
@@ -20,11 +21,12 @@ name per checked step:
   E2E_0014  `make run` on a terminal (a pty): creates the disk image, gives
             the prompt, runs a command, and Ctrl-A X quits
 
-A crash always lands between requests here: the monitor makes the PD
-fault at once, and a restarted server runs (and remounts) before the
-lower-priority shell asks again, so the shell sees no error.  The error
-path for a server that dies during a request (ARCA_LABEL_PD_RESTARTED ->
-FS_ERESTARTED -> "error: ...") is covered by SHELL_0011 on the host.
+A plain `crash PD` lands between requests: the monitor makes the PD fault
+at once, and the restarted server is back before the lower-priority shell
+asks again.  `crash PD during CMD` hands the crash to the chaos PD, which
+has the lowest priority and so acts only while everyone else waits -- in
+E2E_0005 while the file server waits for the disk in the middle of the
+shell's read.
 
 Run alone:  python3 tools/e2e.py --build build
 """
@@ -47,6 +49,7 @@ BOOT_TIMEOUT = 60       # QEMU start to the first prompt before giving up
 BOOT_LIMIT = 2.0        # ... and what E2E_0011 accepts (issue 9: a shell within 2 s)
 STEP_TIMEOUT = 30       # one command to its next prompt
 TEXT = "hello from arca e2e"
+CRASH_TRIES = 5         # E2E_0005: attempts to hit a read in progress
 DISK_SIZE = "16M"
 # A whole line printed through the kernel's debug console by the monitor
 # or a PD that does not use the console driver.
@@ -195,7 +198,7 @@ def run_e2e(build, kernel, add):
     def step(name, fn):
         steps.append((name, fn))
 
-    state = {}
+    state = {"fs_crashes": 0}
 
     def boot1():
         state["shell"] = Shell(build, kernel, disk, os.path.join(logdir, "e2e-boot1.log"))
@@ -217,17 +220,32 @@ def run_e2e(build, kernel, add):
             raise Failed(f"ls / does not list 'hello' with size {len(TEXT)}: {out!r}")
 
     def crash_fs():
-        # The monitor makes fs fault at once and restarts it before the
-        # shell runs again (fs has the higher priority), so the request
-        # itself succeeds; the monitor's decoded fault line and the
-        # remount show that the file server really went down.
+        # The fault injector (the chaos PD) crashes fs once everything
+        # waits, normally while fs waits for the disk in the middle of the
+        # shell's read: then the shell must report the restart.  Now and
+        # then the disk answers at once, nothing ever waits, and the crash
+        # lands only after the read: then wait for it and try again.
         sh = state["shell"]
-        out = sh.run("crash fs")
-        check_no_error(out, "crash fs")
-        if not any(re.search(r"PD 'fs' faulted: .*restarting", l) for l in sh.debug_lines):
-            raise Failed(f"no fault report for fs from the monitor: {sh.debug_lines!r}")
-        if "crashed fs" not in out:
-            raise Failed(f"the shell did not confirm the crash: {out!r}")
+        fault = re.compile(r"PD 'fs' faulted: .*restarting")
+        for _ in range(CRASH_TRIES):
+            seen = len(sh.debug_lines)
+            out = sh.run("crash fs during cat /hello")
+            state["fs_crashes"] += 1
+            if any(fault.search(l) for l in sh.debug_lines[seen:]):
+                errs = error_lines(out)
+                if len(errs) != 1 or "restarted" not in errs[0] or TEXT in out:
+                    raise Failed(f"fs crashed during the read, but the shell printed {out!r}")
+                return
+            if TEXT not in out or error_lines(out):
+                raise Failed(f"no crash during the read, yet it failed: {out!r}")
+            # Let the crash come and fs mount again, so that the next try
+            # does not queue behind a file server that is still starting.
+            try:
+                sh.session.expect(fault.pattern + r".*?fs: mounted", STEP_TIMEOUT)
+            except expect.Timeout as e:
+                raise Failed(f"the armed crash of fs (and the remount) never came: {e}") \
+                    from None
+        raise Failed(f"in {CRASH_TRIES} tries the crash never hit a read in progress")
 
     def after_restart():
         cat_file()
@@ -249,13 +267,14 @@ def run_e2e(build, kernel, add):
     def ps():
         out = state["shell"].run("ps")
         check_no_error(out, "ps")
-        for pd in ("console", "fs"):
+        for pd, n in (("console", 1), ("fs", state["fs_crashes"])):
             m = re.search(rf"^{pd}\s+running\s+(\d+)\s+(\d+)$", out, re.M)
             if not m:
                 raise Failed(f"ps has no running '{pd}' line: {out!r}")
-            if int(m.group(1)) != 1:
-                raise Failed(f"ps says {pd} restarted {m.group(1)} times, expected 1")
-        for pd in ("blk", "shell"):
+            if int(m.group(1)) != n or int(m.group(2)) != n:
+                raise Failed(f"ps says {pd} restarted {m.group(1)} times after "
+                             f"{m.group(2)} faults, expected {n}")
+        for pd in ("blk", "shell", "chaos"):
             if not re.search(rf"^{pd}\s+running\s+0\s+0$", out, re.M):
                 raise Failed(f"ps: '{pd}' should be running, never restarted: {out!r}")
 

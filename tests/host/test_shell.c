@@ -74,9 +74,17 @@ static void parent_of(const char *path, char *dir)
     dir[n] = '\0';
 }
 
+/* The fake fault injector: armed, the next file request "crashes". */
+static int injector_armed, injector_missing;
+static char injector_pd[128];
+
 static long check_path(const char *path)
 {
     snprintf(last_path, sizeof(last_path), "%s", path);
+    if (injector_armed) {
+        injector_armed = 0;
+        return FS_ERESTARTED;
+    }
     if (fs_force_error)
         return fs_force_error;
     if (path[0] != '/' || strlen(path) > FS_PATH_MAX)
@@ -256,6 +264,16 @@ static unsigned fake_restart(void *ctx, const char *name)
     return pd_action(name, 1);
 }
 
+static int fake_crash_later(void *ctx, const char *name)
+{
+    (void)ctx;
+    if (injector_missing)
+        return -1;
+    snprintf(injector_pd, sizeof(injector_pd), "%s", name);
+    injector_armed = 1;
+    return 0;
+}
+
 static const struct shell_ops ops = {
     .write = fake_write,
     .fs_read = fake_read,
@@ -267,6 +285,7 @@ static const struct shell_ops ops = {
     .pd_info = fake_info,
     .pd_crash = fake_crash,
     .pd_restart = fake_restart,
+    .pd_crash_later = fake_crash_later,
 };
 
 static void reset(void)
@@ -281,6 +300,8 @@ static void reset(void)
     last_read_len = 0;
     list_extra = 0;
     info_calls = 0;
+    injector_armed = injector_missing = 0;
+    injector_pd[0] = '\0';
     pds[0].restarts = pds[0].faults = 0;
 }
 
@@ -516,7 +537,7 @@ HOST_TEST(SHELL_0013)   /* crash and restart through the monitor */
     CHECK_EQ(run("restart monitor"), -1);
     CHECK_STR(out, "error: restart: not allowed for 'monitor'\n");
     CHECK_EQ(run("crash"), -1);
-    CHECK_STR(out, "error: usage: crash PD\n");
+    CHECK_STR(out, "error: usage: crash PD [during CMD...]\n");
     monitor_force = 77;
     CHECK_EQ(run("restart fs"), -1);
     CHECK_STR(out, "error: restart: unexpected monitor reply 77\n");
@@ -645,4 +666,44 @@ HOST_TEST(SHELL_0019)   /* a line never grows past SHELL_LINE_MAX */
     CHECK_EQ(shell_execute(&ops, ed.buf), 0);
     CHECK_EQ(out_len, SHELL_LINE_MAX - 5 + 1);
     CHECK_EQ(out[out_len - 1], '\n');
+}
+
+HOST_TEST(SHELL_0020)   /* crash PD during CMD: armed, then the command sees the restart */
+{
+    reset();
+    CHECK_EQ(run("write /hello hi"), 0);
+    CHECK_EQ(run("crash fs during cat /hello"), -1);
+    CHECK_STR(injector_pd, "fs");
+    CHECK_STR(out, "error: cat /hello: the file server restarted\n");
+    CHECK_EQ(last_pd[0], '\0');        /* not the immediate monitor crash */
+    CHECK_EQ(run("cat /hello"), 0);
+    CHECK_STR(out, "hi\n");
+    /* The inner command's words are joined again. */
+    CHECK_EQ(run("crash console during echo a   b"), 0);
+    CHECK_STR(injector_pd, "console");
+    CHECK_STR(out, "a b\n");
+}
+
+HOST_TEST(SHELL_0021)   /* crash ... during: malformed uses, no injector */
+{
+    reset();
+    CHECK_EQ(run("crash fs during"), -1);
+    CHECK_STR(out, "error: usage: crash PD [during CMD...]\n");
+    CHECK_EQ(run("crash fs now ls"), -1);
+    CHECK_STR(out, "error: usage: crash PD [during CMD...]\n");
+    CHECK_EQ(run("crash fs during crash blk"), -1);
+    CHECK(one_error_line());
+    CHECK_EQ(injector_armed, 0);
+    injector_missing = 1;
+    CHECK_EQ(run("crash fs during ls"), -1);
+    CHECK(one_error_line());
+    CHECK(strstr(out, "fault injector") != NULL);
+    CHECK_EQ(last_path[0], '\0');      /* the command did not run */
+    char line[200] = "crash ";
+    memset(line + 6, 'n', 80);
+    strcpy(line + 86, " during ls");
+    injector_missing = 0;
+    CHECK_EQ(run(line), -1);
+    CHECK(one_error_line());
+    CHECK_EQ(injector_armed, 0);
 }

@@ -11,6 +11,8 @@
  *   channel CONSOLE_CH  pp to the console driver, which notifies us
  *   channel FS_CH       pp to the file server
  *   channel MONITOR_CH  pp to pd="monitor" (ps, crash, restart)
+ *   channel CHAOS_CH    optional: notify the fault injector (crash ... during),
+ *                       whose page is mapped rw with setvar_vaddr="chaos_request"
  *   the file server's shared buffer, mapped rw with setvar_vaddr="fs_buffer"
  *   and setvar_size="fs_buffer_size"
  */
@@ -27,10 +29,14 @@
 #define CONSOLE_CH     0
 #define FS_CH          1
 #define MONITOR_CH     2
+#define CHAOS_CH       3            /* optional: the fault injector */
+#define CHAOS_NAME_MAX 64
 
 /* The buffer shared with the file server (setvar_vaddr / setvar_size). */
 uintptr_t fs_buffer;
 uint64_t fs_buffer_size;
+/* The page the fault injector reads a PD name from (setvar_vaddr). */
+uintptr_t chaos_request;
 
 static struct shell_line line;
 
@@ -123,6 +129,21 @@ static unsigned do_pd_restart(void *ctx, const char *name)
     return pd_request(MONITOR_RESTART, name);
 }
 
+static int do_pd_crash_later(void *ctx, const char *name)
+{
+    volatile char *req = (volatile char *)chaos_request;
+    size_t i;
+
+    (void)ctx;
+    if (req == NULL || !(microkit_notifications & (1ull << CHAOS_CH)))
+        return -1;
+    for (i = 0; i + 1 < CHAOS_NAME_MAX && name[i] != '\0'; i++)
+        req[i] = name[i];
+    req[i] = '\0';
+    microkit_notify(CHAOS_CH);
+    return 0;
+}
+
 static const struct shell_ops ops = {
     .write = out_write,
     .fs_read = do_fs_read,
@@ -134,6 +155,7 @@ static const struct shell_ops ops = {
     .pd_info = do_pd_info,
     .pd_crash = do_pd_crash,
     .pd_restart = do_pd_restart,
+    .pd_crash_later = do_pd_crash_later,
 };
 
 /* --- the PD ------------------------------------------------------------------ */

@@ -291,11 +291,32 @@ static int pd_name_arg(const struct shell_ops *ops, const char *cmd, const char 
     return 0;
 }
 
+/*
+ * crash PD during COMMAND...: arm the fault injector, then run COMMAND.
+ * The injector runs only when everything else waits, so PD faults in the
+ * middle of whatever COMMAND is waiting for (e.g. a disk transfer).
+ */
+static int crash_during(const struct shell_ops *ops, int argc, char **argv)
+{
+    char inner[SHELL_LINE_MAX + 1];
+
+    if (strcmp(argv[3], "crash") == 0)
+        return fail(ops, "crash: the command after 'during' cannot be crash");
+    if (join_words(argc - 3, argv + 3, inner, sizeof(inner)) < 0)
+        return fail(ops, "crash: command too long");
+    if (ops->pd_crash_later == NULL || ops->pd_crash_later(ops->ctx, argv[1]) < 0)
+        return fail(ops, "crash: no fault injector in this system (a PD named chaos)");
+    return shell_execute(ops, inner);
+}
+
 static int cmd_crash(const struct shell_ops *ops, int argc, char **argv)
 {
-    (void)argc;
+    if (argc != 2 && (argc < 4 || strcmp(argv[2], "during") != 0))
+        return fail(ops, "usage: crash PD [during CMD...]");
     if (pd_name_arg(ops, "crash", argv[1]) < 0)
         return -1;
+    if (argc > 2)
+        return crash_during(ops, argc, argv);
     unsigned label = ops->pd_crash(ops->ctx, argv[1]);
     if (label != MONITOR_OK)
         return monitor_fail(ops, "crash", argv[1], label);
@@ -325,7 +346,8 @@ static const struct command commands[] = {
     { "mkdir", 1, 1, "mkdir PATH", "make a directory", cmd_mkdir },
     { "echo", 0, SHELL_MAX_ARGS, "echo TEXT...", "print TEXT", cmd_echo },
     { "ps", 0, 0, "ps", "each PD with its state and restart count", cmd_ps },
-    { "crash", 1, 1, "crash PD", "make a PD fault on purpose", cmd_crash },
+    { "crash", 1, SHELL_MAX_ARGS, "crash PD [during CMD...]",
+      "make a PD fault now, or while CMD waits for it", cmd_crash },
     { "restart", 1, 1, "restart PD", "restart a PD (fresh state, same caps)", cmd_restart },
 };
 
@@ -337,7 +359,7 @@ static int cmd_help(const struct shell_ops *ops, int argc, char **argv)
     (void)argv;
     say(ops, "commands (paths are absolute; \"a\" means \"/a\"):\n");
     for (size_t i = 0; i < NUM_COMMANDS; i++)
-        say(ops, "  %-20s %s\n", commands[i].usage, commands[i].help);
+        say(ops, "  %-26s %s\n", commands[i].usage, commands[i].help);
     return 0;
 }
 

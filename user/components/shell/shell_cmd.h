@@ -52,6 +52,9 @@ struct shell_ops {
     unsigned (*pd_info)(void *ctx, unsigned index, struct shell_pd_info *out);
     unsigned (*pd_crash)(void *ctx, const char *name);
     unsigned (*pd_restart)(void *ctx, const char *name);
+    /* Arms the fault injector to crash `name` once the system next waits
+     * (user/components/chaos/); returns 0, or -1 if there is none. */
+    int (*pd_crash_later)(void *ctx, const char *name);
 };
 
 /* Runs one input line (NUL-terminated, at most SHELL_LINE_MAX bytes; a
