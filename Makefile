@@ -123,6 +123,10 @@ HOST_TEST_C := $(wildcard tests/host/*.c)
 # a stand-in <microkit.h> (tests/host/fake-microkit/).
 HOST_USER_C := user/components/shell/shell_cmd.c user/components/console/client.c
 $(BUILD)/host/user/components/console/client.o: HOST_CFLAGS += -Itests/host/fake-microkit
+# The file service's client and server (tests/host/test_fsproto.c).
+HOST_USER_C += user/components/fs/client.c user/components/fs/server.c
+$(BUILD)/host/user/components/fs/client.o $(BUILD)/host/user/components/fs/server.o \
+	$(BUILD)/host/tests/host/test_fsproto.o: HOST_CFLAGS += -Itests/host/fake-microkit
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
 .PHONY: all run test debug clean deps host-test qemu-test images domain-images

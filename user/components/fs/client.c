@@ -46,14 +46,14 @@ static long set_path(const char *path)
 }
 
 /* One request; the server's result, or FS_ERESTARTED / FS_EIO. */
-static long call(seL4_Word op, unsigned nmr, seL4_Word a0, seL4_Word a1)
+static long call(uint64_t op, unsigned nmr, uint64_t a0, uint64_t a1)
 {
     if (nmr > 0)
         microkit_mr_set(0, a0);
     if (nmr > 1)
         microkit_mr_set(1, a1);
     microkit_msginfo r = microkit_ppcall(fs_channel, microkit_msginfo_new(op, nmr));
-    seL4_Word label = microkit_msginfo_get_label(r);
+    uint64_t label = microkit_msginfo_get_label(r);
     if (label == ARCA_LABEL_PD_RESTARTED)
         return FS_ERESTARTED;
     if (label != 0 || microkit_msginfo_get_count(r) < 1)

@@ -43,9 +43,9 @@ static struct fsc_blockdev disk;
 
 /* --- the block device: ppcalls to the driver ------------------------------ */
 
-static int blk_call(seL4_Word op, uint32_t block)
+static int blk_call(uint64_t op, uint32_t block)
 {
-    microkit_mr_set(0, (seL4_Word)block * SECTORS_PER_BLOCK);
+    microkit_mr_set(0, (uint64_t)block * SECTORS_PER_BLOCK);
     microkit_mr_set(1, SECTORS_PER_BLOCK);
     microkit_msginfo r = microkit_ppcall(BLK_CH, microkit_msginfo_new(op, 2));
     return microkit_msginfo_get_label(r) == BLK_OK ? 0 : -1;
@@ -120,8 +120,8 @@ static uint8_t *client_buffer(microkit_channel ch, size_t *size)
 }
 
 /* Decodes and runs one request; returns the result for MR0. */
-static long serve(uint8_t *shared, size_t size, seL4_Word op, seL4_Word nmr,
-                  seL4_Word a0, seL4_Word a1)
+static long serve(uint8_t *shared, size_t size, uint64_t op, uint64_t nmr,
+                  uint64_t a0, uint64_t a1)
 {
     /* The path is copied out first: the client may change the buffer while
      * the request runs. */
@@ -160,13 +160,13 @@ static long serve(uint8_t *shared, size_t size, seL4_Word op, seL4_Word nmr,
 
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msg)
 {
-    seL4_Word op = microkit_msginfo_get_label(msg);
-    seL4_Word nmr = microkit_msginfo_get_count(msg);
-    seL4_Word a0 = nmr > 0 ? microkit_mr_get(0) : 0;
-    seL4_Word a1 = nmr > 1 ? microkit_mr_get(1) : 0;
+    uint64_t op = microkit_msginfo_get_label(msg);
+    uint64_t nmr = microkit_msginfo_get_count(msg);
+    uint64_t a0 = nmr > 0 ? microkit_mr_get(0) : 0;
+    uint64_t a1 = nmr > 1 ? microkit_mr_get(1) : 0;
     size_t size = 0;
     uint8_t *shared = client_buffer(ch, &size);
     long r = shared == NULL ? FS_EINVAL : serve(shared, size, op, nmr, a0, a1);
-    microkit_mr_set(0, (seL4_Word)r);
+    microkit_mr_set(0, (uint64_t)r);
     return microkit_msginfo_new(0, 1);
 }
