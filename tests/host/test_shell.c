@@ -394,7 +394,7 @@ HOST_TEST(SHELL_0005)   /* write then cat: text joined by single spaces */
     CHECK(memcmp(f->data, "hi there", 8) == 0);
     CHECK_EQ(run("cat /hello"), 0);
     CHECK_STR(out, "hi there\n");
-    CHECK_EQ(last_read_len, SHELL_FILE_MAX);
+    CHECK_EQ(last_read_len, SHELL_FILE_MAX + 1);
     /* Replaces, does not append. */
     CHECK_EQ(run("write hello x"), 0);
     CHECK_STR(last_path, "/hello");
@@ -706,4 +706,20 @@ HOST_TEST(SHELL_0021)   /* crash ... during: malformed uses, no injector */
     CHECK_EQ(run(line), -1);
     CHECK(one_error_line());
     CHECK_EQ(injector_armed, 0);
+}
+
+HOST_TEST(SHELL_0022)   /* cat: a file longer than SHELL_FILE_MAX is shown in part, and says so */
+{
+    reset();
+    struct fake_file *f = add("/exact", 0);
+    memset(f->data, 'x', SHELL_FILE_MAX);
+    f->size = SHELL_FILE_MAX;
+    CHECK_EQ(run("cat /exact"), 0);
+    CHECK_EQ(out_len, SHELL_FILE_MAX + 1);      /* the bytes and a newline, no note */
+    f = add("/long", 0);
+    memset(f->data, 'y', SHELL_FILE_MAX + 10);
+    f->size = SHELL_FILE_MAX + 10;
+    CHECK_EQ(run("cat /long"), 0);
+    CHECK(strncmp(out + SHELL_FILE_MAX, "\n(/long is longer", 17) == 0);
+    CHECK_EQ(out[SHELL_FILE_MAX - 1], 'y');
 }

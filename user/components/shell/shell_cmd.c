@@ -174,8 +174,11 @@ static int cmd_ls(const struct shell_ops *ops, int argc, char **argv)
 
 static int cmd_cat(const struct shell_ops *ops, int argc, char **argv)
 {
-    static char data[SHELL_FILE_MAX];
+    /* One byte more than is shown, to tell a longer file from one of
+     * exactly SHELL_FILE_MAX bytes. */
+    static char data[SHELL_FILE_MAX + 1];
     char path[FS_PATH_MAX + 1];
+    int cut = 0;
 
     (void)argc;
     if (path_arg(ops, "cat", argv[1], path) < 0)
@@ -183,8 +186,10 @@ static int cmd_cat(const struct shell_ops *ops, int argc, char **argv)
     long n = ops->fs_read(ops->ctx, path, data, sizeof(data));
     if (n < 0)
         return fs_fail(ops, "cat", path, n);
-    if ((size_t)n > sizeof(data))
-        n = (long)sizeof(data);
+    if (n > SHELL_FILE_MAX) {
+        n = SHELL_FILE_MAX;
+        cut = 1;
+    }
     /* Keep the terminal sane: control bytes other than newline and tab
      * are shown as '.'. */
     for (long i = 0; i < n; i++) {
@@ -195,6 +200,8 @@ static int cmd_cat(const struct shell_ops *ops, int argc, char **argv)
     ops->write(ops->ctx, data, (size_t)n);
     if (n > 0 && data[n - 1] != '\n')
         ops->write(ops->ctx, "\n", 1);
+    if (cut)
+        say(ops, "(%s is longer: only its first %d bytes are shown)\n", path, SHELL_FILE_MAX);
     return 0;
 }
 
