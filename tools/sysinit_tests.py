@@ -116,6 +116,12 @@ def run_system(build):
           and count(lines, r"^isolated microkit_irq_ack: invalid channel given '7'$") == 1
           and count(lines, r"^hello: notified on channel 3$") == 2,
           "isolation: missing decoded fault lines or library refusals")
+    check("SYSTEM_0026",
+          count(lines, rf"^monitor: PD 'isolated' faulted: CapFault at ip {HEX}, cptr 0x10000 "
+                       r"\(send phase, guard mismatch\); restarting \(restart 3\)$") == 1
+          and count(lines, rf"^monitor: PD 'isolated' faulted: UnknownSyscall at ip {HEX}, "
+                           r"number 12345; restarting \(restart 4\)$") == 1,
+          "no decoded CapFault / UnknownSyscall lines for 'isolated'")
     check("SYSTEM_0017",
           count(lines, r"^monitor: crashing PD 'beta' on request of 'alpha'$") == 1
           and count(lines, r"^monitor: PD 'beta' faulted: VMFault at ip 0x0, address 0x0 "

@@ -33,5 +33,6 @@ void notified(microkit_channel ch)
         }
     }
     printf("beta: shared region matches\n");
-    microkit_notify(BETA_ALPHA);
+    /* Sent by the event loop when this handler returns. */
+    microkit_deferred_notify(BETA_ALPHA);
 }

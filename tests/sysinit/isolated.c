@@ -9,12 +9,14 @@
  * it has works.  Memory: each start takes the next probe from 'progress';
  * a probe must fault (the monitor prints the decoded fault and restarts
  * the PD, on_fault="restart"), so reaching the end proves every probe
- * faulted.  The test runner checks the monitor's lines too.
+ * faulted (memory, a CPtr outside its CNode, an unknown system call).
+ * The test runner checks the monitor's decoded lines too.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <microkit.h>
 #include <arca/pd.h>
+#include <sel4/arca.h>
 
 uintptr_t progress;     /* setvar_vaddr: a private page */
 uintptr_t shared_ro;    /* setvar_vaddr: mapped read-only */
@@ -74,9 +76,16 @@ void init(void)
     case 1:
         *(volatile uint64_t *)shared_ro = 1;
         break;
+    case 2:
+        /* A CPtr beyond its CNode's 9 bits: the lookup itself fails. */
+        seL4_Call(0x10000, seL4_MessageInfo_new(0, 0, 0, 0));
+        break;
+    case 3:
+        arca_syscall_raw(12345, 0, 0, 0, 0, 0, 0);
+        break;
     default:
-        result("SYSTEM_0013", step == 2 && arca_pd_restart_count() == 2,
-               "a memory probe did not fault");
+        result("SYSTEM_0013", step == 4 && arca_pd_restart_count() == 4,
+               "a probe did not fault");
         printf("isolated: done\n");
         return;
     }
