@@ -20,6 +20,8 @@ name per checked step:
   E2E_0013  the first boot reached the prompt within 2 s of QEMU's start
   E2E_0014  `make run` on a terminal (a pty): creates the disk image, gives
             the prompt, runs a command, and Ctrl-A X quits
+  E2E_0015  mkdir, a file inside, ls DIR, rm of a non-empty directory
+            refused, rm of the file and the directory (run before E2E_0012)
 
 A plain `crash PD` lands between requests: the monitor makes the PD fault
 at once, and the restarted server is back before the lower-priority shell
@@ -301,6 +303,25 @@ def run_e2e(build, kernel, add):
         if "new shell" not in out:
             raise Failed(f"the restarted shell does not run commands: {out!r}")
 
+    def directories():
+        sh = state["shell"]
+        for cmd in ("mkdir /docs", "write /docs/note two words"):
+            check_no_error(sh.run(cmd), cmd)
+        out = sh.run("ls /docs")
+        check_no_error(out, "ls /docs")
+        if not re.search(r"^\s*9\s+note$", out, re.M):
+            raise Failed(f"ls /docs does not list 'note' with size 9: {out!r}")
+        if not re.search(r"^\s*-\s+docs/$", sh.run("ls"), re.M):
+            raise Failed("ls / does not list docs/ as a directory")
+        out = sh.run("rm /docs")
+        if len(error_lines(out)) != 1:
+            raise Failed(f"rm of a non-empty directory did not fail with one line: {out!r}")
+        for cmd in ("rm /docs/note", "rm /docs"):
+            check_no_error(sh.run(cmd), cmd)
+        out = sh.run("ls")
+        if "docs" in out:
+            raise Failed(f"docs still listed after rm: {out!r}")
+
     def boot_time():
         if state.get("boot_s") is None or state["boot_s"] > BOOT_LIMIT:
             raise Failed(f"QEMU start to the first prompt took {state.get('boot_s')} s "
@@ -324,6 +345,7 @@ def run_e2e(build, kernel, add):
     step("E2E_0009", missing_file)
     step("E2E_0010", crash_blk)
     step("E2E_0011", crash_shell)
+    step("E2E_0015", directories)
     step("E2E_0012", reboot)
     step("E2E_0013", boot_time)
 
