@@ -413,9 +413,9 @@ $(BUILD)/sysinit/%/sysinit.elf: $(CRT_OBJ) $(SYSINIT_OBJ) $(BUILD)/sysinit/%/sys
 
 # The initialiser's test system (tests/sysinit/, SYSTEM_* in tools/testrun.py).
 $(eval $(call MICROKIT_PD,hello,tests/sysinit/hello.c))
-$(foreach p,alpha beta server stopper isolated parent kid echo,\
+$(foreach p,alpha beta server stopper isolated parent kid echo looper,\
 	$(eval $(call MICROKIT_PD,systest_$(p),tests/sysinit/$(p).c)))
-SYSTEST_PDS := $(foreach p,alpha beta server stopper isolated parent kid echo,$(BUILD)/pds/systest_$(p).elf) \
+SYSTEST_PDS := $(foreach p,alpha beta server stopper isolated parent kid echo looper,$(BUILD)/pds/systest_$(p).elf) \
 	$(BUILD)/pds/hello.elf
 
 $(BUILD)/system/systest/sysspec.bin: tests/sysinit/systest.system $(SYSTEM_TOOL) $(SYSTEST_PDS)

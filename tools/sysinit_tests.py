@@ -22,7 +22,7 @@ import qemu  # noqa: E402
 
 TIMEOUT = 60
 HEX = r"0x[0-9a-f]+"
-PD_NAMES = ["alpha", "beta", "server", "stopper", "isolated", "hello", "parent", "echo"]
+PD_NAMES = ["alpha", "beta", "server", "stopper", "isolated", "hello", "parent", "echo", "looper"]
 # Checks the PDs report themselves.
 IN_PD = ["SYSTEM_0002", "SYSTEM_0003", "SYSTEM_0004", "SYSTEM_0005", "SYSTEM_0006",
          "SYSTEM_0007", "SYSTEM_0008", "SYSTEM_0009", "SYSTEM_0010", "SYSTEM_0013",
@@ -122,6 +122,14 @@ def run_system(build):
           and count(lines, rf"^monitor: PD 'isolated' faulted: UnknownSyscall at ip {HEX}, "
                            r"number 12345; restarting \(restart 4\)$") == 1,
           "no decoded CapFault / UnknownSyscall lines for 'isolated'")
+    loops = count(lines, rf"^monitor: PD 'looper' faulted: UserException at ip {HEX}, vector 6, "
+                         r"code 0x0; restarting \(restart \d+\)$")
+    check("SYSTEM_0027",
+          loops >= 9 and count(lines, rf"^monitor: PD 'looper' faulted: UserException at ip "
+                                      rf"{HEX}, vector 6, code 0x0; stopped \(crash loop: 10 "
+                                      r"faults in a row within 1000 ms of a restart\)$") == 1
+          and count(lines, r"^looper: started") == loops + 1,
+          f"the crash-looping PD was not stopped after its limit ({loops} restarts)")
     check("SYSTEM_0017",
           count(lines, r"^monitor: crashing PD 'beta' on request of 'alpha'$") == 1
           and count(lines, r"^monitor: PD 'beta' faulted: VMFault at ip 0x0, address 0x0 "

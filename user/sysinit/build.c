@@ -375,5 +375,6 @@ int start_pd(struct pd_state *pd)
                                 &regs) != seL4_NoError)
         return -1;
     pd->running = 1;
+    pd->started_tsc = read_tsc();
     return 0;
 }

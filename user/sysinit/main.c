@@ -29,6 +29,7 @@ int main(void)
     printf("sysinit: system '%s': %u PDs, %u regions, %u channels\n", g_spec.system_name,
            g_spec.hdr->n_pds, g_spec.hdr->n_regions, g_spec.hdr->n_channels);
     kobj_init(bi);
+    monitor_init(bi);
     if (build_system(err, sizeof(err)) != 0) {
         printf("sysinit: cannot build the system: %s\n", err);
         return 1;

@@ -18,6 +18,48 @@
 
 #define CRASH_IP 0x0    /* never mapped: an instruction fetch fault */
 
+/*
+ * Crash loops: a PD with on_fault="restart" that faults again and again
+ * right after being restarted (say, on its own bad state in a region)
+ * would otherwise keep the monitor, at the top priority, busy for good.
+ * After CRASH_LOOP_LIMIT faults in a row each within CRASH_LOOP_MS of its
+ * restart, the PD is left stopped (a RESTART request starts it again).
+ * Faults asked for with MONITOR_CRASH do not count.
+ */
+#define CRASH_LOOP_LIMIT 10
+#define CRASH_LOOP_MS 1000
+
+static uint64_t tsc_per_ms = 1000000;   /* until the bootinfo says */
+
+uint64_t read_tsc(void)
+{
+    uint32_t lo, hi;
+
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* The TSC frequency from the extra bootinfo (chunk 5, MHz). */
+void monitor_init(const seL4_BootInfo *bi)
+{
+    const uint8_t *extra = (const uint8_t *)bi + (1u << seL4_BootInfoFrameBits);
+
+    for (seL4_Word off = 0; off + sizeof(seL4_BootInfoHeader) <= bi->extraLen;) {
+        const seL4_BootInfoHeader *h = (const seL4_BootInfoHeader *)(extra + off);
+
+        if (h->len < sizeof(*h) || h->len > bi->extraLen - off)
+            break;
+        if (h->id == SEL4_BOOTINFO_HEADER_X86_TSC_FREQ && h->len >= sizeof(*h) + 4) {
+            uint32_t mhz;
+
+            memcpy(&mhz, extra + off + sizeof(*h), sizeof(mhz));
+            if (mhz != 0)
+                tsc_per_ms = (uint64_t)mhz * 1000;
+        }
+        off += h->len;
+    }
+}
+
 static const char *lookup_failure(seL4_Word type)
 {
     switch (type) {
@@ -97,7 +139,19 @@ static void handle_fault(struct pd_state *pd, seL4_MessageInfo_t tag)
 
     describe_fault(tag, what, sizeof(what));
     pd->faults++;
-    if (pd->spec->flags & SYSSPEC_PD_RESTART_ON_FAULT) {
+    if (pd->crash_requested)
+        pd->fast_faults = 0;
+    else if (read_tsc() - pd->started_tsc < CRASH_LOOP_MS * tsc_per_ms)
+        pd->fast_faults++;
+    else
+        pd->fast_faults = 0;
+    pd->crash_requested = 0;
+    if ((pd->spec->flags & SYSSPEC_PD_RESTART_ON_FAULT) && pd->fast_faults >= CRASH_LOOP_LIMIT) {
+        printf("monitor: PD '%s' faulted: %s; stopped (crash loop: %u faults in a row "
+               "within %u ms of a restart)\n", pd->name, what, pd->fast_faults, CRASH_LOOP_MS);
+        seL4_TCB_Suspend(pd->tcb);
+        pd->running = 0;
+    } else if (pd->spec->flags & SYSSPEC_PD_RESTART_ON_FAULT) {
         printf("monitor: PD '%s' faulted: %s; restarting (restart %u)\n", pd->name, what,
                pd->restarts + 1);
         restart_pd(pd);
@@ -156,6 +210,7 @@ static seL4_MessageInfo_t handle_request(struct pd_state *from, seL4_MessageInfo
     if (pd == NULL)
         return seL4_MessageInfo_new(MONITOR_ENOENT, 0, 0, 0);
     if (label == MONITOR_RESTART) {
+        pd->fast_faults = 0;
         printf("monitor: restarting PD '%s' on request of '%s' (restart %u)\n", pd->name,
                from->name, pd->restarts + 1);
         return seL4_MessageInfo_new(restart_pd(pd) == 0 ? MONITOR_OK : MONITOR_EINVAL, 0, 0, 0);
@@ -172,6 +227,7 @@ static seL4_MessageInfo_t handle_request(struct pd_state *from, seL4_MessageInfo
         printf("monitor: crashing PD '%s' on request of '%s'\n", pd->name, from->name);
         if (seL4_TCB_WriteRegisters(pd->tcb, seL4_True, 0, 1, &regs) != seL4_NoError)
             return seL4_MessageInfo_new(MONITOR_EINVAL, 0, 0, 0);
+        pd->crash_requested = 1;
     }
     return seL4_MessageInfo_new(MONITOR_OK, 0, 0, 0);
 }

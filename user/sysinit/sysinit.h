@@ -99,6 +99,9 @@ struct pd_state {
     unsigned npages;
     unsigned restarts, faults;
     int running;
+    uint64_t started_tsc;       /* when it was last (re)started */
+    unsigned fast_faults;       /* faults in a row soon after a restart */
+    int crash_requested;        /* the next fault is a MONITOR_CRASH */
 };
 
 struct region_state {
@@ -117,6 +120,8 @@ int build_system(char *err, size_t errlen);
 int load_pd(struct pd_state *pd, char *err, size_t errlen);
 int start_pd(struct pd_state *pd);
 int restart_pd(struct pd_state *pd);
+void monitor_init(const seL4_BootInfo *bi);
 _Noreturn void monitor_run(void);
+uint64_t read_tsc(void);
 
 #endif

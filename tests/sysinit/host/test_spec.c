@@ -340,7 +340,7 @@ int main(int argc, char **argv)
     fclose(f);
     reset();
     result("SYSINIT_0001",
-           spec_decode(work, orig_size, &s, err, sizeof(err)) == 0 && s.hdr->n_pds == 9 &&
+           spec_decode(work, orig_size, &s, err, sizeof(err)) == 0 && s.hdr->n_pds == 10 &&
            strcmp(s.system_name, "systest") == 0 && strcmp(spec_str(&s, s.pds[0].name_off),
                                                            "alpha") == 0,
            "the test system's blob does not decode as expected (%s)", err);
