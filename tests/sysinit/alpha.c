@@ -21,6 +21,7 @@ uintptr_t big_vaddr;    /* setvar_vaddr: two 2 MiB pages */
 uint64_t big_size;      /* setvar_size */
 uintptr_t vga_vaddr;    /* setvar_vaddr: device memory at 0xb8000 */
 uint64_t vga_paddr;     /* setvar region_paddr */
+uint64_t vga_low_paddr; /* setvar region_paddr */
 uint64_t shared_paddr;  /* setvar region_paddr */
 
 static int beta_rounds;
@@ -115,7 +116,7 @@ static void check_regions(void)
     vga[0] = 0x1f41;    /* 'A', white on blue, top left */
     vga[1] = 0x1f42;
     result("SYSTEM_0025",
-           vga_paddr == 0xb8000 && vga[0] == 0x1f41 && vga[1] == 0x1f42 &&
+           vga_paddr == 0xb8000 && vga_low_paddr == 0xa0000 && vga[0] == 0x1f41 && vga[1] == 0x1f42 &&
            shared_paddr != 0 && shared_paddr % 4096 == 0,
            "the fixed-address region or the patched physical addresses are wrong");
 }

@@ -66,12 +66,41 @@ static int needs_endpoint(unsigned index)
     return 0;
 }
 
+/* Allocation order: fixed-address regions first, by address (within an
+ * untyped they can only be reached upwards), so that no other allocation
+ * takes memory one of them asks for; then the others. */
+static void region_order(unsigned *order)
+{
+    unsigned n = g_spec.hdr->n_regions, k = 0;
+
+    for (unsigned i = 0; i < n; i++) {
+        if (g_spec.regions[i].flags & SYSSPEC_REGION_FIXED_PADDR) {
+            unsigned j = k++;
+
+            while (j > 0 && g_spec.regions[order[j - 1]].phys_addr > g_spec.regions[i].phys_addr) {
+                order[j] = order[j - 1];
+                j--;
+            }
+            order[j] = i;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        if (!(g_spec.regions[i].flags & SYSSPEC_REGION_FIXED_PADDR))
+            order[k++] = i;
+    }
+}
+
 static int build_regions(char *err, size_t errlen)
 {
-    g_regions = calloc(g_spec.hdr->n_regions + 1, sizeof(*g_regions));
-    if (g_regions == NULL)
+    unsigned n = g_spec.hdr->n_regions;
+    unsigned *order = calloc(n + 1, sizeof(*order));
+
+    g_regions = calloc(n + 1, sizeof(*g_regions));
+    if (g_regions == NULL || order == NULL)
         return fail(err, errlen, "out of heap");
-    for (unsigned i = 0; i < g_spec.hdr->n_regions; i++) {
+    region_order(order);
+    for (unsigned k = 0; k < n; k++) {
+        unsigned i = order[k];
         const struct sysspec_region *r = &g_spec.regions[i];
         struct region_state *rs = &g_regions[i];
         seL4_X86_Page_GetAddress_t a;
@@ -88,6 +117,7 @@ static int build_regions(char *err, size_t errlen)
                         spec_str(&g_spec, r->name_off), err_str(a.error));
         rs->paddr = a.paddr;
     }
+    free(order);
     return 0;
 }
 
