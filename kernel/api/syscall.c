@@ -65,13 +65,12 @@ static bool lookup_extra_caps(tcb_t *t, seL4_MessageInfo_t info, const word_t *b
     unsigned n = (unsigned)seL4_MessageInfo_get_extraCaps(info);
     for (unsigned i = 0; i < n && i < MAX_EXTRA_CAPS; i++) {
         word_t cptr = buffer[IPC_BUFFER_CAPS_WORD + i];
-        lookup_result_t r = cspace_lookup_slot(t->slots[TCB_SLOT_CSPACE].cap, cptr);
-        if (r.slot == NULL) {
+        cte_t *slot = cspace_lookup_syscall(t->slots[TCB_SLOT_CSPACE].cap, cptr, fault);
+        if (slot == NULL) {
             *bad_cptr = cptr;
-            *fault = r.fault;
             return false;
         }
-        inv->extra[inv->num_extra++] = r.slot;
+        inv->extra[inv->num_extra++] = slot;
     }
     return true;
 }
@@ -86,20 +85,30 @@ static bool lookup_extra_caps(tcb_t *t, seL4_MessageInfo_t info, const word_t *b
 static void handle_send(tcb_t *t, bool blocking, bool is_call)
 {
     word_t cptr = reg(t, FR_RDI);
-    lookup_result_t r = cspace_lookup_slot(t->slots[TCB_SLOT_CSPACE].cap, cptr);
-    if (r.slot == NULL) {
+    lookup_fault_t lf;
+    cte_t *slot = cspace_lookup_syscall(t->slots[TCB_SLOT_CSPACE].cap, cptr, &lf);
+    if (slot == NULL) {
         if (blocking)
-            raise_cap_fault(t, cptr, false, &r.fault);
+            raise_cap_fault(t, cptr, false, &lf);
         return;
     }
     seL4_MessageInfo_t info = { { reg(t, FR_RSI) } };
     const word_t *buffer = thread_ipc_buffer(t, false);
-    invocation_t inv = {
-        .caller = t, .slot = r.slot, .cap = r.slot->cap,
-        .label = seL4_MessageInfo_get_label(info),
-        .length = message_length(info, buffer), .buffer = buffer, .is_call = is_call,
-        .blocking = blocking,
-    };
+    /*
+     * Field by field rather than with an initialiser, which would also zero
+     * the extra-cap and reply arrays on every invocation: they are filled
+     * (and their counts set) before anything reads them.
+     */
+    invocation_t inv;
+    inv.caller = t;
+    inv.slot = slot;
+    inv.cap = slot->cap;
+    inv.label = seL4_MessageInfo_get_label(info);
+    inv.length = message_length(info, buffer);
+    inv.buffer = buffer;
+    inv.is_call = is_call;
+    inv.blocking = blocking;
+    inv.reply_length = 0;
     word_t bad_cptr;
     lookup_fault_t fault;
     if (!lookup_extra_caps(t, info, buffer, &inv, &bad_cptr, &fault)) {
@@ -124,12 +133,13 @@ static void unsuitable_for_recv(tcb_t *t, word_t cptr)
 static void handle_recv(tcb_t *t, bool blocking)
 {
     word_t cptr = reg(t, FR_RDI);
-    lookup_result_t r = cspace_lookup_slot(t->slots[TCB_SLOT_CSPACE].cap, cptr);
-    if (r.slot == NULL) {
-        raise_cap_fault(t, cptr, true, &r.fault);
+    lookup_fault_t lf;
+    cte_t *slot = cspace_lookup_syscall(t->slots[TCB_SLOT_CSPACE].cap, cptr, &lf);
+    if (slot == NULL) {
+        raise_cap_fault(t, cptr, true, &lf);
         return;
     }
-    cap_t cap = r.slot->cap;
+    cap_t cap = slot->cap;
     bool readable = (cap_ipc_rights(cap) & RIGHT_READ) != 0;
     switch (cap_get_type(cap)) {
     case CAP_ENDPOINT:

@@ -14,6 +14,11 @@ lookup_result_t cspace_resolve(cap_t node, word_t cptr, unsigned n)
     if (cap_get_type(node) != CAP_CNODE)
         return failure(LOOKUP_INVALID_ROOT, n, 0, 0);
 
+    /*
+     * The n unresolved bits (the low n bits of cptr) are kept left-aligned
+     * in `rest`, so each level reads its guard and index off the top.
+     */
+    word_t rest = n == 0 ? 0 : cptr << (64 - n);
     for (;;) {
         unsigned radix = cap_cnode_radix(node);
         unsigned gsize = cap_cnode_guard_size(node);
@@ -28,19 +33,25 @@ lookup_result_t cspace_resolve(cap_t node, word_t cptr, unsigned n)
         /* The guard must match the next gsize bits below bit n. */
         if (gsize > n)
             return failure(LOOKUP_GUARD_MISMATCH, n, gsize, guard);
-        word_t found = gsize == 0 ? 0 : (cptr >> (n - gsize)) & MASK(gsize);
+        word_t found = gsize == 0 ? 0 : rest >> (64 - gsize);
         if (found != (guard & MASK(gsize)))
             return failure(LOOKUP_GUARD_MISMATCH, n, gsize, guard);
         if (level > n)
             return failure(LOOKUP_DEPTH_MISMATCH, n, level, 0);
 
-        word_t index = radix == 0 ? 0 : (cptr >> (n - level)) & MASK(radix);
+        /* gsize <= 63 here (level <= n <= 64 and, below, radix >= 1). */
+        word_t index = radix == 0 ? 0 : (rest << gsize) >> (64 - radix);
         cte_t *slot = &cap_cnode_slots(node)[index];
         n -= level;
         if (n == 0 || cap_get_type(slot->cap) != CAP_CNODE) {
-            lookup_result_t r = { .slot = slot, .bits_remaining = n };
+            /* Success: the fault's other fields mean nothing. */
+            lookup_result_t r;
+            r.slot = slot;
+            r.bits_remaining = n;
+            r.fault.type = LOOKUP_NO_FAILURE;
             return r;
         }
+        rest = (rest << gsize) << radix;
         node = slot->cap;
     }
 }

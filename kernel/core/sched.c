@@ -37,6 +37,12 @@ static tcb_t *chosen;                        /* thread to run at kernel exit */
 static uint64_t ticks;
 static uint8_t idle_stack[4096] ALIGNED(16);
 
+/* A thread's set of queues; a constant with one domain (configuration Q). */
+static inline unsigned queue_domain(const tcb_t *t)
+{
+    return CONFIG_NUM_DOMAINS == 1 ? 0 : t->domain;
+}
+
 static void bitmap_set(unsigned dom, unsigned prio)
 {
     bitmap[dom][prio / 64] |= BIT(prio % 64);
@@ -52,7 +58,7 @@ static void bitmap_clear(unsigned dom, unsigned prio)
 
 int sched_highest_ready_priority(void)
 {
-    unsigned dom = sched_cur_domain;
+    unsigned dom = CONFIG_NUM_DOMAINS == 1 ? 0 : sched_cur_domain;
     if (bitmap_top[dom] == 0)
         return -1;
     unsigned word = 63 - (unsigned)__builtin_clzl(bitmap_top[dom]);
@@ -72,7 +78,7 @@ static void ready_append(tcb_t *t)
 {
     if (t->queued)
         return;
-    struct ready_queue *q = &ready[t->domain][t->priority];
+    struct ready_queue *q = &ready[queue_domain(t)][t->priority];
     t->sched_next = NULL;
     t->sched_prev = q->tail;
     if (q->tail != NULL)
@@ -81,14 +87,14 @@ static void ready_append(tcb_t *t)
         q->head = t;
     q->tail = t;
     t->queued = true;
-    bitmap_set(t->domain, t->priority);
+    bitmap_set(queue_domain(t), t->priority);
 }
 
 static void sched_enqueue_head(tcb_t *t)
 {
     if (t->queued)
         return;
-    struct ready_queue *q = &ready[t->domain][t->priority];
+    struct ready_queue *q = &ready[queue_domain(t)][t->priority];
     t->sched_prev = NULL;
     t->sched_next = q->head;
     if (q->head != NULL)
@@ -97,7 +103,7 @@ static void sched_enqueue_head(tcb_t *t)
         q->tail = t;
     q->head = t;
     t->queued = true;
-    bitmap_set(t->domain, t->priority);
+    bitmap_set(queue_domain(t), t->priority);
 }
 
 static void reschedule_required(void);
@@ -118,7 +124,7 @@ void sched_dequeue(tcb_t *t)
 {
     if (!t->queued)
         return;
-    struct ready_queue *q = &ready[t->domain][t->priority];
+    struct ready_queue *q = &ready[queue_domain(t)][t->priority];
     if (t->sched_prev != NULL)
         t->sched_prev->sched_next = t->sched_next;
     else
@@ -130,7 +136,7 @@ void sched_dequeue(tcb_t *t)
     t->sched_next = t->sched_prev = NULL;
     t->queued = false;
     if (q->head == NULL)
-        bitmap_clear(t->domain, t->priority);
+        bitmap_clear(queue_domain(t), t->priority);
 }
 
 /* The current thread may simply go on running (if nothing better is ready). */

@@ -71,4 +71,22 @@ static ALWAYS_INLINE cte_t *cspace_lookup_fast(cap_t node, word_t cptr)
     }
 }
 
+/*
+ * lookupSlot for the system-call paths: the inline resolution above for
+ * the common case, the full one only when it fails (to report why, or to
+ * settle a case the inline one does not handle). Returns the slot, or NULL
+ * with *fault set.
+ */
+static ALWAYS_INLINE cte_t *cspace_lookup_syscall(cap_t root, word_t cptr,
+                                                  lookup_fault_t *fault)
+{
+    cte_t *slot = cspace_lookup_fast(root, cptr);
+    if (slot != NULL)
+        return slot;
+    lookup_result_t r = cspace_lookup_slot(root, cptr);
+    if (r.slot == NULL)
+        *fault = r.fault;
+    return r.slot;
+}
+
 #endif

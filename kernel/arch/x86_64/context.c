@@ -107,9 +107,12 @@ void arch_forget_thread(const struct tcb *t)
 
 NORETURN void arch_return_to(tcb_t *t)
 {
+    /* Returning to the thread that entered needs no new frame pointer. */
     word_t *top = ctx_frame_top(&t->ctx);
-    descriptors_set_frame_top((word_t)top);
-    cpu0.frame_top = (word_t)top;
+    if ((word_t)top != cpu0.frame_top) {
+        descriptors_set_frame_top((word_t)top);
+        cpu0.frame_top = (word_t)top;
+    }
 
     paddr_t root = thread_vspace_root(t);
     if (root == 0)
