@@ -13,6 +13,7 @@
 #include "ipc.h"
 #include "sched.h"
 #include "cdt.h"
+#include "arch.h"
 #include "syscall.h"
 #include <sel4/messageinfo.h>
 #include <sel4/syscall.h>
@@ -33,21 +34,18 @@ static bool simple_message(seL4_MessageInfo_t info)
 static void copy_message(tcb_t *from, tcb_t *to, seL4_MessageInfo_t info, word_t badge)
 {
     word_t *src = from->ctx.regs, *dst = to->ctx.regs;
-    switch (seL4_MessageInfo_get_length(info)) {
-    case 4:
-        dst[FR_R15] = src[FR_R15];
-        /* fall through */
-    case 3:
-        dst[FR_R9] = src[FR_R9];
-        /* fall through */
-    case 2:
-        dst[FR_R8] = src[FR_R8];
-        /* fall through */
-    case 1:
+    /* Nested tests rather than a switch: the empty message costs one. */
+    word_t length = seL4_MessageInfo_get_length(info);
+    if (length > 0) {
         dst[FR_R10] = src[FR_R10];
-        break;
-    default:
-        break;
+        if (length > 1) {
+            dst[FR_R8] = src[FR_R8];
+            if (length > 2) {
+                dst[FR_R9] = src[FR_R9];
+                if (length > 3)
+                    dst[FR_R15] = src[FR_R15];
+            }
+        }
     }
     seL4_MessageInfo_t out = seL4_MessageInfo_new(seL4_MessageInfo_get_label(info), 0, 0,
                                                   seL4_MessageInfo_get_length(info));
@@ -68,7 +66,7 @@ static bool has_vspace(const tcb_t *t)
  */
 static bool would_run(const tcb_t *woken, const tcb_t *cur)
 {
-    if (woken->domain != sched_cur_domain)
+    if (CONFIG_NUM_DOMAINS > 1 && woken->domain != sched_cur_domain)
         return false;
     return woken->priority >= cur->priority ||
            (int)woken->priority >= sched_highest_ready_priority();
@@ -101,7 +99,13 @@ static void fastpath_call(tcb_t *cur)
     if (!cap_is_null(dest->slots[TCB_SLOT_CALLER].cap))
         return;
 
-    queue_remove(&q, dest);
+    /* dest is the head: unlink it from the front. */
+    q.head = dest->ipc_next;
+    if (q.head != NULL)
+        q.head->ipc_prev = NULL;
+    else
+        q.tail = NULL;
+    dest->ipc_next = dest->ipc_prev = NULL;
     ep_set(ep, q, q.head != NULL ? EP_RECV : EP_IDLE);
     copy_message(cur, dest, info, cap_ipc_badge(cap));
 
@@ -110,7 +114,8 @@ static void fastpath_call(tcb_t *cur)
     cdt_insert_child(&cur->slots[TCB_SLOT_REPLY], &dest->slots[TCB_SLOT_CALLER],
                      cap_reply_new(cur, false, dest->blocked.can_grant));
     dest->state = THREAD_RUNNING;
-    sched_switch_to(dest);
+    cur_thread = dest;
+    arch_switch_to_user(dest);
 }
 
 /* ReplyRecv: reply to a caller that should run next, then wait on the endpoint. */
@@ -157,7 +162,8 @@ static void fastpath_reply_recv(tcb_t *cur)
     copy_message(cur, caller, info, 0);
     cdt_remove(reply_slot);
     caller->state = THREAD_RUNNING;
-    sched_switch_to(caller);
+    cur_thread = caller;
+    arch_switch_to_user(caller);
 }
 
 /*
@@ -165,17 +171,41 @@ static void fastpath_reply_recv(tcb_t *cur)
  * ReplyRecv, with the frame saved; whatever the fastpath declines goes on
  * to the ordinary path with nothing changed.
  */
-NORETURN void c_fastpath_call(word_t *frame)
+NORETURN void c_fastpath_call(void)
 {
-    if (fastpath_enabled)
-        fastpath_call(cur_thread);
-    c_handle_syscall(frame);
+    fastpath_call(cur_thread);
+    c_handle_syscall();
 }
 
-NORETURN void c_fastpath_reply_recv(word_t *frame)
+NORETURN void c_fastpath_reply_recv(void)
 {
-    if (fastpath_enabled)
-        fastpath_reply_recv(cur_thread);
-    c_handle_syscall(frame);
+    fastpath_reply_recv(cur_thread);
+    c_handle_syscall();
+}
+/*
+ * Signal: Send or NBSend on a notification cap we may write, with no caps
+ * attached. The slow path would look up the IPC buffer and build an
+ * invocation only to reach the same ntfn_signal; nothing is replied
+ * (neither is a Call), so the effect is identical.
+ */
+static void fastpath_signal(tcb_t *cur)
+{
+    seL4_MessageInfo_t info = { { cur->ctx.regs[FR_RSI] } };
+    if (seL4_MessageInfo_get_extraCaps(info) != 0)
+        return;             /* the slow path looks them up (and may fault) */
+    cte_t *slot = cspace_lookup_fast(cur->slots[TCB_SLOT_CSPACE].cap, cur->ctx.regs[FR_RDI]);
+    if (slot == NULL || cap_get_type(slot->cap) != CAP_NOTIFICATION)
+        return;
+    cap_t cap = slot->cap;
+    if (!(cap_ipc_rights(cap) & RIGHT_WRITE))
+        return;
+    ntfn_signal(cap_ipc_paddr(cap), cap_ipc_badge(cap));
+    sched_exit_kernel();
+}
+
+NORETURN void c_fastpath_signal(void)
+{
+    fastpath_signal(cur_thread);
+    c_handle_syscall();
 }
 #endif /* CONFIG_FASTPATH */

@@ -207,10 +207,9 @@ static void handle_ipc_syscall(tcb_t *t, sword_t number)
     }
 }
 
-NORETURN void c_handle_syscall(word_t *frame)
+NORETURN void c_handle_syscall(void)
 {
     tcb_t *t = cur_thread;
-    (void)frame;        /* the same memory as t->ctx.regs */
     /* The entry stub stored FaultIP and tried the fastpath already. */
     sword_t number = (sword_t)reg(t, FR_RDX);
     if (number >= seL4_SysNBRecv && number <= seL4_SysCall)

@@ -67,8 +67,10 @@ static void parse_cmdline(void)
         if (CONFIG_RELEASE && every != 0)
             kprintf("arca: invariants=%u ignored: a release kernel has no checker\n", every);
     }
-    if (cmdline_option("fastpath", v, sizeof(v)))
+    if (cmdline_option("fastpath", v, sizeof(v))) {
         fastpath_enabled = v[0] != '0';
+        arch_syscall_fastpath(fastpath_enabled);
+    }
     /* Failed-invocation diagnostics are on unless print_errors=0. */
     if (cmdline_option("print_errors", v, sizeof(v)))
         invocation_print_errors = v[0] != '0';

@@ -44,11 +44,7 @@ lookup_result_t cspace_resolve(cap_t node, word_t cptr, unsigned n)
         cte_t *slot = &cap_cnode_slots(node)[index];
         n -= level;
         if (n == 0 || cap_get_type(slot->cap) != CAP_CNODE) {
-            /* Success: the fault's other fields mean nothing. */
-            lookup_result_t r;
-            r.slot = slot;
-            r.bits_remaining = n;
-            r.fault.type = LOOKUP_NO_FAILURE;
+            lookup_result_t r = { .slot = slot, .bits_remaining = n };
             return r;
         }
         rest = (rest << gsize) << radix;

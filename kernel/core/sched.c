@@ -270,13 +270,6 @@ bool sched_nothing_runnable(void)
            (cur_thread == &idle_thread || !thread_is_runnable(cur_thread));
 }
 
-/* The fastpath switches directly: no queueing, no choice to make. */
-NORETURN void sched_switch_to(tcb_t *next)
-{
-    cur_thread = next;
-    arch_switch_to_user(next);
-}
-
 /*
  * The candidate runs next unless (as seL4 decides) it has lower priority
  * than the current thread and than some ready thread, or it merely ties

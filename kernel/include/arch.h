@@ -29,6 +29,8 @@ static inline paddr_t kptr_to_paddr(const void *p)
 
 /* Boot: CPU state, descriptor tables, kernel page tables, devices. */
 void arch_init_cpu(void);
+/* Whether system calls enter through the IPC fastpath (fastpath=0 turns it off). */
+void arch_syscall_fastpath(bool enabled);
 void arch_init_paging(paddr_t window_end);
 paddr_t arch_kernel_window_limit(void);
 void arch_init_interrupts(void);

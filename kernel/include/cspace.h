@@ -49,6 +49,19 @@ static ALWAYS_INLINE cte_t *cspace_lookup_fast(cap_t node, word_t cptr)
      * each level takes its guard and index from the top with two shifts.
      * Every shift count stays in 1..63: radix >= 1 and guard + radix <= n.
      */
+    if (cap_get_type(node) != CAP_CNODE)
+        return NULL;
+    /*
+     * The usual CSpace (a root task's, a Microkit PD's): one CNode whose
+     * guard and radix cover all 64 bits. The guard is then at least one bit
+     * (the radix field cannot hold 64), so both shifts are in range.
+     */
+    unsigned radix1 = cap_cnode_radix(node), gsize1 = cap_cnode_guard_size(node);
+    if (radix1 != 0 && radix1 + gsize1 == 64) {
+        if (cptr >> radix1 != cap_cnode_guard(node))
+            return NULL;
+        return cap_cnode_slots(node) + (cptr & MASK(radix1));
+    }
     word_t rest = cptr;
     unsigned n = 64;
     for (;;) {

@@ -15,7 +15,9 @@ extern bool fastpath_enabled;
  * syscall completely and leave the kernel if the case is simple enough,
  * else continue into c_handle_syscall having changed nothing.
  */
-NORETURN void c_fastpath_call(word_t *frame);
-NORETURN void c_fastpath_reply_recv(word_t *frame);
+NORETURN void c_fastpath_call(void);
+NORETURN void c_fastpath_reply_recv(void);
+/* The same for Send and NBSend, which may be a Signal of a notification. */
+NORETURN void c_fastpath_signal(void);
 
 #endif

@@ -41,9 +41,6 @@ void sched_yield(void);
 void sched_reschedule_required(void);
 /* Highest priority with a ready (queued) thread, -1 if none. */
 int sched_highest_ready_priority(void);
-/* Leave the kernel into next, which the caller (the IPC fastpath) knows is
- * the right choice and a user thread with a valid VSpace. */
-NORETURN void sched_switch_to(tcb_t *next);
 /* Leave the kernel into whatever thread should run now. */
 NORETURN void sched_exit_kernel(void);
 

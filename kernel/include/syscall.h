@@ -5,7 +5,8 @@
 #include "thread.h"
 
 /* From the syscall instruction; frame is &regs[FR_R15] of the current thread. */
-NORETURN void c_handle_syscall(word_t *frame);
+/* From the syscall stub; the saved registers are in cur_thread's frame. */
+NORETURN void c_handle_syscall(void);
 /* Any syscall number the kernel does not implement: an UnknownSyscall fault. */
 void handle_unknown_syscall(tcb_t *t, word_t number);
 

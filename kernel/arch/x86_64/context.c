@@ -86,7 +86,7 @@ static void set_fpu_access(bool enabled)
 }
 
 /* FS/GS base MSR writes are slow: only write what changed. */
-static void load_tls_bases(const arch_context_t *ctx)
+static ALWAYS_INLINE void load_tls_bases(const arch_context_t *ctx)
 {
     if (ctx->regs[FR_FS_BASE] != loaded_fs_base) {
         loaded_fs_base = ctx->regs[FR_FS_BASE];
@@ -109,10 +109,8 @@ NORETURN void arch_return_to(tcb_t *t)
 {
     /* Returning to the thread that entered needs no new frame pointer. */
     word_t *top = ctx_frame_top(&t->ctx);
-    if ((word_t)top != cpu0.frame_top) {
+    if ((word_t)top != descriptors_frame_top())
         descriptors_set_frame_top((word_t)top);
-        cpu0.frame_top = (word_t)top;
-    }
 
     paddr_t root = thread_vspace_root(t);
     if (root == 0)
@@ -131,11 +129,11 @@ NORETURN void arch_return_to(tcb_t *t)
 
 NORETURN void arch_switch_to_user(tcb_t *t)
 {
-    if (!fpu_access || (t->flags & TCB_FLAG_FPU_DISABLED))
-        arch_return_to(t);              /* CR0.TS to change: the full path */
+    /* CR0.TS must change (fpu_access != FPU enabled): the full path. */
+    if (fpu_access == !!(t->flags & TCB_FLAG_FPU_DISABLED))
+        arch_return_to(t);
     word_t *top = ctx_frame_top(&t->ctx);
     descriptors_set_frame_top((word_t)top);
-    cpu0.frame_top = (word_t)top;
     paddr_t root = cap_object_paddr(t->slots[TCB_SLOT_VSPACE].cap);
     if (read_cr3() != root)
         write_cr3(root);

@@ -13,7 +13,7 @@
 struct cpu_features cpu_features;
 struct percpu cpu0;
 
-extern char syscall_entry[];
+extern char syscall_entry[], syscall_entry_slow[];
 extern char kernel_stack_top[];
 
 static void detect_features(void)
@@ -104,4 +104,10 @@ void arch_print_cpu_features(void)
     kprintf("cpu: nx=%d 1g-pages=%d smep=%d smap=%d pge=%d pat=%d\n",
             cpu_features.nx, cpu_features.page_1g, cpu_features.smep,
             cpu_features.smap, cpu_features.pge, cpu_features.pat);
+}
+
+/* Chooses the syscall entry stub: with or without the fastpath dispatch. */
+void arch_syscall_fastpath(bool enabled)
+{
+    wrmsr(MSR_LSTAR, enabled ? (uint64_t)syscall_entry : (uint64_t)syscall_entry_slow);
 }

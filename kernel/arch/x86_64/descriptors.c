@@ -17,16 +17,6 @@
 #include <arch/descriptors.h>
 #include <arch/context.h>
 
-struct PACKED tss64 {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3;
-    uint16_t iomap_base;
-};
-
 struct PACKED idt_gate {
     uint16_t offset_low;
     uint16_t selector;
@@ -43,7 +33,7 @@ struct PACKED desc_ptr {
 };
 
 static uint64_t gdt[9] ALIGNED(16);
-static struct tss64 tss ALIGNED(16);
+struct tss64 arch_tss ALIGNED(16);
 static struct idt_gate idt[256] ALIGNED(16);
 static uint8_t emergency_stack[8192] ALIGNED(16);
 /* Where IST1 points until the first thread runs: a kernel exception during
@@ -60,8 +50,8 @@ extern char trap_stubs_start[];
 
 static void gdt_set_tss(void)
 {
-    uint64_t base = (uint64_t)&tss;
-    uint64_t limit = sizeof(tss) - 1;
+    uint64_t base = (uint64_t)&arch_tss;
+    uint64_t limit = sizeof(arch_tss) - 1;
     gdt[3] = (limit & 0xFFFF) | ((base & 0xFFFFFF) << 16) | (0x89UL << 40) |
              (((limit >> 16) & 0xF) << 48) | (((base >> 24) & 0xFF) << 56);
     gdt[4] = base >> 32;
@@ -107,10 +97,10 @@ void descriptors_init(void)
     gdt[8] = GDT_USER_DATA;
 
     /* No I/O bitmap: user port access always faults (boot.md §10). */
-    tss.iomap_base = sizeof(tss);
-    tss.ist[0] = (uint64_t)&boot_trap_frame[FR_COUNT];
-    tss.rsp[0] = tss.ist[0];
-    tss.ist[1] = (uint64_t)(emergency_stack + sizeof(emergency_stack));
+    arch_tss.iomap_base = sizeof(arch_tss);
+    arch_tss.ist[0] = (uint64_t)&boot_trap_frame[FR_COUNT];
+    arch_tss.rsp[0] = arch_tss.ist[0];
+    arch_tss.ist[1] = (uint64_t)(emergency_stack + sizeof(emergency_stack));
 
     for (unsigned v = 0; v < 256; v++)
         idt_set_gate(v, vector_dpl(v), vector_ist(v));
@@ -140,5 +130,4 @@ void descriptors_init(void)
 
 /* Only IST1 is switched per thread: every gate names an IST stack, so RSP0
  * is never used. */
-struct unaligned_word *const tss_ist1 = (struct unaligned_word *)((uint8_t *)&tss + 36);
 _Static_assert(__builtin_offsetof(struct tss64, ist) == 36, "TSS layout");

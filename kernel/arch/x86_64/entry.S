@@ -18,9 +18,13 @@
 
 #define OFF(reg) (((reg) - FR_R15) * 8)
 
+/* offsetof(struct tss64, ist[0]) (arch/descriptors.h) */
+#define TSS_IST1 36
+
 /* seL4_SysCall and seL4_SysReplyRecv (libsel4 syscall.h). */
 #define SYSCALL_CALL        (-1)
 #define SYSCALL_REPLY_RECV  (-2)
+#define SYSCALL_NBSEND      (-4)    /* and seL4_SysSend = -3 */
 
 .macro PUSH_GPRS
     pushq %rax
@@ -108,11 +112,10 @@ trap_common:
  * The syscall instruction: RCX = user RIP, R11 = user RFLAGS, IF and TF
  * already cleared by FMASK. The user stack is not touched.
  */
-    .globl syscall_entry
-syscall_entry:
+.macro SYSCALL_SAVE_FRAME
     swapgs
     movq %rsp, %gs:PERCPU_USER_RSP
-    movq %gs:PERCPU_FRAME_TOP, %rsp
+    movq arch_tss+TSS_IST1(%rip), %rsp   /* the thread's frame top */
     pushq $SEL_USER_DS
     pushq %gs:PERCPU_USER_RSP
     pushq %r11
@@ -124,8 +127,20 @@ syscall_entry:
     /* FaultIP (restart address) = the syscall instruction, 2 bytes back. */
     leaq -2(%rcx), %rcx
     movq %rcx, OFF(FR_FAULT_IP)(%rsp)
-    movq %rsp, %rdi
     movq %gs:PERCPU_KSTACK_TOP, %rsp
+.endm
+
+/* With the fastpath off (fastpath=0 on the command line) the kernel points
+ * LSTAR here instead (arch_syscall_fastpath), so the check costs nothing. */
+    .globl syscall_entry_slow
+syscall_entry_slow:
+    SYSCALL_SAVE_FRAME
+    call c_handle_syscall
+    ud2
+
+    .globl syscall_entry
+syscall_entry:
+    SYSCALL_SAVE_FRAME
 #if CONFIG_FASTPATH
     /* Call and ReplyRecv try the IPC fastpath first (api/fastpath.c). */
     cmpq $SYSCALL_CALL, %rdx
@@ -134,7 +149,12 @@ syscall_entry:
 1:  cmpq $SYSCALL_REPLY_RECV, %rdx
     jne 2f
     call c_fastpath_reply_recv
-2:
+    /* Send and NBSend (-3, -4) may be Signals: their own fastpath. */
+2:  leaq -SYSCALL_NBSEND(%rdx), %rax
+    cmpq $1, %rax
+    ja 3f
+    call c_fastpath_signal
+3:
 #endif
     call c_handle_syscall
     ud2

@@ -16,16 +16,30 @@
 #define VECTOR_SPURIOUS         0xFF
 
 void descriptors_init(void);
-/* IST1: where the next interrupt pushes its frame (descriptors.c). The
- * hardware TSS layout leaves it unaligned, hence the packed wrapper. */
-struct PACKED unaligned_word {
-    word_t value;
+/*
+ * The one TSS. IST1 is where the next interrupt pushes its frame: the end
+ * of the current thread's register frame (arch/context.h), which the
+ * syscall entry also uses (entry.S reads it at ARCH_TSS_IST1).
+ */
+struct PACKED tss64 {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3;
+    uint16_t iomap_base;
 };
-extern struct unaligned_word *const tss_ist1;
+extern struct tss64 arch_tss;
 
 static inline void descriptors_set_frame_top(word_t top)
 {
-    tss_ist1->value = top;
+    arch_tss.ist[0] = top;
+}
+
+static inline word_t descriptors_frame_top(void)
+{
+    return arch_tss.ist[0];
 }
 
 #endif

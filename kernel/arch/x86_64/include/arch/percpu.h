@@ -8,8 +8,7 @@
 
 #define PERCPU_SELF         0   /* pointer to this struct */
 #define PERCPU_KSTACK_TOP   8   /* kernel stack to run C on */
-#define PERCPU_FRAME_TOP    16  /* end of the current thread's register frame */
-#define PERCPU_USER_RSP     24  /* scratch for the user RSP during syscall entry */
+#define PERCPU_USER_RSP     16  /* scratch for the user RSP during syscall entry */
 
 #ifndef __ASSEMBLER__
 #include "types.h"
@@ -17,12 +16,10 @@
 struct percpu {
     struct percpu *self;
     word_t kstack_top;
-    word_t frame_top;
     word_t user_rsp;
 };
 
 _Static_assert(__builtin_offsetof(struct percpu, kstack_top) == PERCPU_KSTACK_TOP, "percpu");
-_Static_assert(__builtin_offsetof(struct percpu, frame_top) == PERCPU_FRAME_TOP, "percpu");
 _Static_assert(__builtin_offsetof(struct percpu, user_rsp) == PERCPU_USER_RSP, "percpu");
 
 extern struct percpu cpu0;
