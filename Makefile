@@ -451,7 +451,12 @@ $(BUILD)/system/fstest/sysspec.bin: tests/fs/fs.system $(SYSTEM_TOOL) $(FSTEST_P
 	@mkdir -p $(dir $@)
 	$(PYTHON) tools/system.py build $< --search-path $(BUILD)/pds -o $@ \
 		--report $(dir $@)report.txt
-FSTEST_ELF := $(BUILD)/sysinit/fstest/sysinit.elf
+# The same with the driver's BAR granted elsewhere (tests/fs/fs-movedbar.system, FS_0115).
+$(BUILD)/system/fsbar/sysspec.bin: tests/fs/fs-movedbar.system $(SYSTEM_TOOL) $(FSTEST_PDS)
+	@mkdir -p $(dir $@)
+	$(PYTHON) tools/system.py build $< --search-path $(BUILD)/pds -o $@ \
+		--report $(dir $@)report.txt
+FSTEST_ELF := $(BUILD)/sysinit/fstest/sysinit.elf $(BUILD)/sysinit/fsbar/sysinit.elf
 
 # The default system (user/systems/default.system, make run, E2E_* tests):
 # the console driver and the shell (user/components/{console,shell}/) with

@@ -169,11 +169,11 @@ def check_corrupt(build, tmp):
     return None
 
 
-def boot(build, disk, name):
+def boot(build, disk, name, system="fstest"):
     log = os.path.join(build, "logs", f"fs-{name}.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
     r = qemu.boot(os.path.join(build, "kernel32.elf"),
-                  os.path.join(build, "sysinit", "fstest", "sysinit.elf"),
+                  os.path.join(build, "sysinit", system, "sysinit.elf"),
                   append=IDLE, timeout=BOOT_TIMEOUT, log=log, disk=disk)
     return r, log
 
@@ -216,7 +216,7 @@ def boot_result(r, log, done_line):
 
 
 def run_system(build, tmp):
-    """FS_0100-0113: two boots on one disk, then corrupted disks."""
+    """FS_0100-0115: two boots on one disk, corrupted disks, a moved BAR."""
     out = []
     hello = os.path.join(tmp, "hello.txt")
     with open(hello, "wb") as f:
@@ -265,6 +265,25 @@ def run_system(build, tmp):
         ok = bool(lines) and re.match(want, lines[0]) is not None and r.status == "idle"
         out.append((name, ok, "" if ok else f"server said {lines[:1]}, wanted /{want}/ "
                                             f"({r.describe()}); log: {log}"))
+
+    # The driver's BAR granted at 0xd000 (tests/fs/fs-movedbar.system): it
+    # moves the BAR there, and the whole first-boot run works through it.
+    path = os.path.join(tmp, "movedbar.img")
+    r = mkfs(path, "--size", "4M", "--add", f"{hello}:/hello.txt")
+    problem = f"mkfs: {r.stderr.strip()}" if r.returncode != 0 else None
+    if problem is None:
+        r, log = boot(build, path, "movedbar", system="fsbar")
+        failed = [line for line in r.lines if line.startswith("[FAIL]")]
+        if "blk: moving BAR0 from 0xc000 to the granted 0xd000" not in r.lines:
+            problem = f"no line about moving the BAR; log: {log}"
+        elif not any(line.startswith("blk: virtio-blk at 00:04.0, I/O 0xd000,")
+                     for line in r.lines):
+            problem = f"the driver did not start at 0xd000; log: {log}"
+        elif failed:
+            problem = f"{failed[0]}; log: {log}"
+        else:
+            problem = boot_result(r, log, "fstest: first boot done")
+    out.append(("FS_0115", problem is None, problem or ""))
     return out
 
 
