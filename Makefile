@@ -536,12 +536,12 @@ app-run: deps app
 # or rm -r $(BUILD)/fuzz/obj when changing it).
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 20
-FUZZ_TARGETS ?= cspace cdt elf mmap acpi msginfo
+FUZZ_TARGETS ?= cspace cdt elf mmap acpi msginfo fscore
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	-fno-omit-frame-pointer -fno-pie -DARCA_HOST_TEST \
 	-Ikernel/include -Itests/host/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc \
-	-Ilibsel4/include -Itests/fuzz -MMD -MP $(FUZZ_EXTRA_CFLAGS)
+	-Ilibsel4/include -Iuser/include -Itests/fuzz -MMD -MP $(FUZZ_EXTRA_CFLAGS)
 FUZZ_LDFLAGS := $(FUZZ_SAN) -fsanitize=fuzzer -no-pie
 FUZZ_DIR     := $(BUILD)/fuzz
 
@@ -551,6 +551,7 @@ FUZZ_SRC_cdt     := kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c
 FUZZ_SRC_elf     := kernel/core/elf.c
 FUZZ_SRC_mmap    := kernel/core/multiboot.c
 FUZZ_SRC_acpi    := kernel/plat/pc/acpi_tables.c
+FUZZ_SRC_fscore  := $(FSCORE_C)
 FUZZ_SRC_msginfo := kernel/core/transfer.c kernel/object/cnode.c kernel/api/invocation.c \
 	kernel/core/cspace.c kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c
 
@@ -569,7 +570,7 @@ $(FUZZ_DIR)/fuzz_$(1): $(FUZZ_DIR)/obj/tests/fuzz/fuzz_$(1).o \
 		$(patsubst %.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_SRC_$(1))) | fuzz-toolchain
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $$@ $$^
 endef
-$(foreach t,cspace cdt elf mmap acpi msginfo,$(eval $(call FUZZ_LINK_RULE,$(t))))
+$(foreach t,cspace cdt elf mmap acpi msginfo fscore,$(eval $(call FUZZ_LINK_RULE,$(t))))
 
 .PHONY: fuzz-host fuzz-build fuzz-toolchain
 fuzz-toolchain:
