@@ -110,7 +110,7 @@ HOST_LDFLAGS := -no-pie
 # The kernel's pure logic, compiled for the host.
 HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootmem.c \
 	kernel/core/elf.c kernel/core/untyped_regions.c kernel/core/cspace.c \
-	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c \
+	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c kernel/core/preempt.c \
 	kernel/plat/pc/acpi_tables.c
 # The file system core (user/components/fs/fscore.h) is pure C as well.
 FSCORE_C := user/components/fs/fscore.c user/components/fs/fscheck.c \
@@ -547,13 +547,14 @@ FUZZ_DIR     := $(BUILD)/fuzz
 
 # The kernel sources each target links against.
 FUZZ_SRC_cspace  := kernel/core/cspace.c
-FUZZ_SRC_cdt     := kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c
+FUZZ_SRC_cdt     := kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c kernel/core/preempt.c
 FUZZ_SRC_elf     := kernel/core/elf.c
 FUZZ_SRC_mmap    := kernel/core/multiboot.c
 FUZZ_SRC_acpi    := kernel/plat/pc/acpi_tables.c
 FUZZ_SRC_fscore  := $(FSCORE_C)
 FUZZ_SRC_msginfo := kernel/core/transfer.c kernel/object/cnode.c kernel/api/invocation.c \
-	kernel/core/cspace.c kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c
+	kernel/core/cspace.c kernel/core/cdt.c kernel/core/cap.c kernel/core/delete.c \
+	kernel/core/preempt.c
 
 $(FUZZ_DIR)/obj/%.o: %.c | fuzz-toolchain
 	@mkdir -p $(dir $@)

@@ -10,7 +10,9 @@
 #include "printf.h"
 #include "plat.h"
 #include "kstring.h"
+#include "preempt.h"
 #include <sel4/syscall.h>
+#include <sel4/arca_syscalls.h>
 
 /* Bytes of the IPC buffer from msg[0] to the end (seL4's name limit). */
 #define NAME_AREA_BYTES (1024 - 8)
@@ -86,6 +88,17 @@ static void debug_snapshot(tcb_t *t)
     }
 }
 
+static void debug_preempt_stats(tcb_t *t)
+{
+    bool reset = arch_get_reg(&t->ctx, FR_RDI) == 1;
+    arch_set_reg(&t->ctx, FR_RDI, preempt_stats.preemptions);
+    arch_set_reg(&t->ctx, FR_RSI, preempt_stats.max_units);
+    arch_set_reg(&t->ctx, FR_R10, preempt_stats.max_gap_cycles);
+    arch_set_reg(&t->ctx, FR_R8, PREEMPT_WORK_UNITS);
+    if (reset)
+        preempt_stats = (struct preempt_stats){ 0 };
+}
+
 bool handle_debug_syscall(tcb_t *t, sword_t number)
 {
     switch (number) {
@@ -110,6 +123,9 @@ bool handle_debug_syscall(tcb_t *t, sword_t number)
         return true;
     case seL4_SysSetTLSBase:
         debug_set_tls_base(t);
+        return true;
+    case ARCA_SYS_DEBUG_PREEMPT_STATS:
+        debug_preempt_stats(t);
         return true;
     default:
         return false;

@@ -5,6 +5,7 @@
 #include "invocation.h"
 #include "printf.h"
 #include "ipc.h"
+#include "preempt.h"
 #include <sel4/messageinfo.h>
 
 bool invocation_print_errors = true;
@@ -217,7 +218,20 @@ static bool decode(invocation_t *inv, syscall_error_t *e)
 void perform_invocation(invocation_t *inv)
 {
     syscall_error_t e;
-    if (decode(inv, &e)) {
+    preempt_begin();
+    bool ok = decode(inv, &e);
+    preempt_end(inv->preempted);
+    if (ok && inv->preempted) {
+        /*
+         * Stopped for a pending interrupt: the objects record how far the
+         * work got, and the caller re-executes its system call (from its
+         * fault IP) after the interrupt has been taken.
+         */
+        if (inv->caller->state == THREAD_RUNNING)
+            thread_set_state(inv->caller, THREAD_RESTART);
+        return;
+    }
+    if (ok) {
         /* A caller that stopped (e.g. suspended itself) gets no reply. */
         if (inv->is_call && inv->caller->state == THREAD_RUNNING)
             write_reply(inv, 0, inv->reply_length, inv->reply);

@@ -15,6 +15,7 @@
 #include "invocation.h"
 #include "fastpath.h"
 #include "invariants.h"
+#include "preempt.h"
 
 struct boot_state boot;
 static struct rootserver rootserver;
@@ -66,6 +67,16 @@ static void parse_cmdline(void)
         invariants_every = every;
         if (CONFIG_RELEASE && every != 0)
             kprintf("arca: invariants=%u ignored: a release kernel has no checker\n", every);
+    }
+    /* preempt=0|1|stress and preempt_units=N: docs/preemption.md. */
+    if (cmdline_option("preempt", v, sizeof(v)))
+        preempt_mode = v[0] == '0' ? PREEMPT_OFF : v[0] == 's' ? PREEMPT_STRESS : PREEMPT_ON;
+    if (cmdline_option("preempt_units", v, sizeof(v))) {
+        word_t units = 0;
+        for (const char *p = v; *p >= '0' && *p <= '9'; p++)
+            units = units * 10 + (word_t)(*p - '0');
+        if (units >= 1 && units <= 1000000)
+            preempt_work_units = units;
     }
     if (cmdline_option("fastpath", v, sizeof(v))) {
         fastpath_enabled = v[0] != '0';

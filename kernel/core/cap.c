@@ -45,6 +45,11 @@ bool cap_object_region(cap_t c, paddr_t *base, unsigned *size_bits)
         *base = c.w1;
         *size_bits = PAGE_BITS;
         return true;
+    case CAP_ZOMBIE:
+        /* Still the object's memory: its untyped must not be reused yet. */
+        *base = cap_zombie_object(c);
+        *size_bits = cap_zombie_is_tcb(c) ? TCB_OBJECT_BITS : cap_zombie_radix(c) + 5;
+        return true;
     default:
         return false;
     }
@@ -120,6 +125,23 @@ bool cap_has_slots(cap_t c, cte_t **slots, word_t *count)
         return true;
     }
     return false;
+}
+
+cte_t *cap_zombie_slots(cap_t z)
+{
+    if (cap_zombie_is_tcb(z))
+        return ((tcb_t *)paddr_to_kptr(cap_zombie_object(z)))->slots;
+    return paddr_to_kptr(cap_zombie_object(z));
+}
+
+cap_t cap_zombie_for(cap_t c)
+{
+    cte_t *slots = NULL;
+    word_t count = 0;
+    cap_has_slots(c, &slots, &count);
+    if (cap_get_type(c) == CAP_THREAD)
+        return cap_zombie_new(c.w1, true, 0, count);
+    return cap_zombie_new(cap_cnode_paddr(c), false, cap_cnode_radix(c), count);
 }
 
 const char *cap_type_name(cap_type_t t)

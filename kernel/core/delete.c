@@ -1,85 +1,212 @@
-/* Cap deletion, object destruction and revocation (delete.h). */
+/*
+ * Cap deletion, object destruction and revocation (delete.h).
+ *
+ * Emptying a CNode or TCB whose last cap goes can take unbounded work, so
+ * it is written as a sequence of small steps whose whole state lives in the
+ * slots themselves, and can stop between any two steps (preemption) and be
+ * picked up again by deleting the same slot:
+ *
+ *  - the last cap to a CNode/TCB becomes, in place, a Zombie cap that keeps
+ *    the cap's position in the derivation tree (so the untyped the object
+ *    came from still has a child and cannot be reused) and counts the slots
+ *    not yet emptied, highest first;
+ *  - a slot inside it holding the last cap to another CNode/TCB becomes a
+ *    zombie in turn, again in place, recording the slot of the zombie it was
+ *    found in (its parent); the parent does not count that slot as emptied
+ *    until the child zombie is gone. Zombies never move, so the chain from
+ *    the slot being deleted (the top) down to the zombie being worked on can
+ *    always be found again by following "the next slot to empty";
+ *  - a zombie found while emptying is a member of some chain: the top
+ *    itself (a cycle: skip it) or an object still to empty (descend).
+ */
 #include "delete.h"
-#include "panic.h"
-#include "thread.h"
+#include "preempt.h"
 
 /*
- * Turns the (already unlinked) slot into a zombie for cap's object, which
- * holds caps, and remembers parent: the zombie it was found inside (NULL at
- * the top). The tree links of an unlinked slot are free to hold that.
+ * Where the last preempted deletion stopped, so that resuming it does not
+ * walk down its chain again, and the Revoke it was part of. Valid while no
+ * zombie anywhere has been removed since (a removal could free the slots
+ * these point at).
  */
-static void make_zombie(cte_t *slot, cap_t cap, cte_t *parent)
+static struct {
+    cte_t *top;
+    cte_t *active;
+    cte_t *revoking;
+    uint64_t epoch;
+} resume_hint;
+static uint64_t zombie_epoch;
+
+static bool is_zombie(const cte_t *slot)
 {
-    cte_t *contents;
-    word_t count;
-    cap_has_slots(cap, &contents, &count);
-    slot->cap = cap_zombie_new(kptr_to_paddr(contents), cap_get_type(cap) == CAP_THREAD, count);
-    slot->mdb.prev = (word_t)parent;
-    slot->mdb.next = 0;
+    return cap_get_type(slot->cap) == CAP_ZOMBIE;
 }
 
-/* Deletes the cap in slot; true if its object now needs emptying (zombie). */
-static bool delete_one(cte_t *slot, cte_t *parent)
+/* The slot a zombie empties next (its highest slot not yet emptied). */
+static cte_t *next_slot(cap_t z)
+{
+    return cap_zombie_slots(z) + cap_zombie_left(z) - 1;
+}
+
+/* Unlinks a cap that needs no emptying and cleans up after its object. */
+static void remove_plain(cte_t *slot, bool final)
 {
     cap_t cap = slot->cap;
-    bool final = cdt_is_final(slot);
     cdt_remove(slot);
-    if (!final) {
-        /* Each frame cap holds its own mapping, which goes with the cap. */
-        if (cap_get_type(cap) == CAP_FRAME)
-            object_finalise(cap);
-        return false;                   /* other caps keep the object alive */
-    }
-    /*
-     * Finalise first: a TCB must stop (leave IPC queues, drop the reply cap
-     * to it) before its slots are emptied; a CNode has nothing to undo.
-     */
-    object_finalise(cap);
-    cte_t *contents;
-    word_t count;
-    if (!cap_has_slots(cap, &contents, &count))
-        return false;
-    make_zombie(slot, cap, parent);
-    return true;
+    /* A frame cap holds its own mapping, which goes with the cap. */
+    if (final || cap_get_type(cap) == CAP_FRAME)
+        object_finalise(cap);
 }
 
-void cte_delete(cte_t *top)
+/*
+ * The last cap to a CNode or TCB becomes a zombie in place. A TCB is
+ * finalised first: it must stop (leave IPC queues, drop the reply cap to
+ * it) before its slots are emptied; a CNode has nothing to undo.
+ */
+static void make_zombie(cte_t *slot, const cte_t *parent)
 {
-    if (cap_is_null(top->cap) || cap_get_type(top->cap) == CAP_ZOMBIE)
-        return;
-    if (!delete_one(top, NULL))
-        return;
+    cap_t cap = slot->cap;
+    slot->cap = cap_zombie_set_parent(cap_zombie_for(cap), parent);
+    object_finalise(cap);
+}
 
-    cte_t *cur = top;
+/* The zombie in slot has emptied its object: its last cap goes. */
+static void remove_zombie(cte_t *slot)
+{
+    cdt_remove(slot);
+    zombie_epoch++;
+}
+
+/* Follows "the next slot to empty" from top to the zombie to work on. */
+static cte_t *walk_down(cte_t *top)
+{
+    cte_t *z = top;
     for (;;) {
-        cap_t z = cur->cap;
+        if (cap_zombie_left(z->cap) == 0)
+            return z;
+        cte_t *next = next_slot(z->cap);
+        if (next == top || next == z || !is_zombie(next))
+            return z;
+        next->cap = cap_zombie_set_parent(next->cap, z);
+        z = next;
+    }
+}
+
+/*
+ * Empties the objects of the zombie chain below top, starting at active.
+ * Returns false if preempted (everything is consistent; deleting top again
+ * continues), true once top is empty.
+ */
+static bool empty_chain(cte_t *top, cte_t *active, bool preemptible)
+{
+    for (;;) {
+        cap_t z = active->cap;
         word_t left = cap_zombie_left(z);
         if (left == 0) {
-            /* Emptied (already finalised): continue with the parent zombie. */
-            cte_t *parent = (cte_t *)cur->mdb.prev;
-            cur->cap = cap_null();
-            cur->mdb = (mdb_node_t){ 0, 0 };
-            if (parent == NULL)
-                return;
-            cur = parent;
+            cte_t *parent = cap_zombie_parent(z);
+            remove_zombie(active);
+            if (active == top || parent == NULL)
+                return true;
+            active = parent;            /* its next slot is now empty */
             continue;
         }
-        cur->cap = cap_zombie_set_left(z, left - 1);
-        cte_t *child = (cte_t *)paddr_to_kptr(z.w1) + (left - 1);
-        /* Empty slots and zombies (members of this very chain) are skipped. */
-        if (cap_is_null(child->cap) || cap_get_type(child->cap) == CAP_ZOMBIE)
-            continue;
-        if (delete_one(child, cur))
-            cur = child;
+        cte_t *c = next_slot(z);
+        if (c == top || c == active || cap_is_null(c->cap)) {
+            /* Empty, or the chain's own top (a cycle): nothing to do here. */
+            active->cap = cap_zombie_set_left(z, left - 1);
+        } else if (is_zombie(c)) {
+            /* An object still being emptied: finish it first. */
+            c->cap = cap_zombie_set_parent(c->cap, active);
+            active = c;
+        } else {
+            bool final = cdt_is_final(c);
+            cte_t *slots;
+            word_t count;
+            if (final && cap_has_slots(c->cap, &slots, &count)) {
+                make_zombie(c, active);
+                active = c;
+            } else {
+                remove_plain(c, final);
+                active->cap = cap_zombie_set_left(z, left - 1);
+            }
+        }
+        if (preemptible && preempt_point()) {
+            resume_hint.top = top;
+            resume_hint.active = active;
+            resume_hint.epoch = zombie_epoch;
+            return false;
+        }
+    }
+}
+
+static bool delete_slot(cte_t *top, bool preemptible)
+{
+    if (cap_is_null(top->cap))
+        return true;
+    cte_t *active = top;
+    if (!is_zombie(top)) {
+        bool final = cdt_is_final(top);
+        cte_t *slots;
+        word_t count;
+        if (!final || !cap_has_slots(top->cap, &slots, &count)) {
+            remove_plain(top, final);
+            return true;
+        }
+        make_zombie(top, NULL);
+    } else if (resume_hint.top == top && resume_hint.epoch == zombie_epoch &&
+               is_zombie(resume_hint.active)) {
+        active = resume_hint.active;
+    } else {
+        active = walk_down(top);
+    }
+    resume_hint.top = NULL;
+    resume_hint.revoking = NULL;
+    return empty_chain(top, active, preemptible);
+}
+
+void cte_delete(cte_t *slot)
+{
+    delete_slot(slot, false);
+}
+
+bool cte_delete_preemptible(cte_t *slot)
+{
+    return delete_slot(slot, true);
+}
+
+static bool revoke(cte_t *slot, bool preemptible)
+{
+    /*
+     * A Revoke that stopped inside a deletion first finishes it: the
+     * target itself may have been emptied by that deletion (it lay in an
+     * object being destroyed), and then it no longer leads there.
+     */
+    if (resume_hint.revoking == slot && resume_hint.epoch == zombie_epoch &&
+        resume_hint.top != NULL && is_zombie(resume_hint.top)) {
+        cte_t *top = resume_hint.top;
+        if (!delete_slot(top, preemptible)) {
+            resume_hint.revoking = slot;
+            return false;
+        }
+    }
+    for (;;) {
+        cte_t *next = cdt_next(slot);
+        if (next == NULL || !cdt_is_parent_of(slot, next))
+            return true;
+        if (!delete_slot(next, preemptible)) {
+            resume_hint.revoking = slot;
+            return false;
+        }
+        if (preemptible && preempt_point())
+            return false;
     }
 }
 
 void cte_revoke(cte_t *slot)
 {
-    for (;;) {
-        cte_t *next = cdt_next(slot);
-        if (next == NULL || !cdt_is_parent_of(slot, next))
-            return;
-        cte_delete(next);
-    }
+    revoke(slot, false);
+}
+
+bool cte_revoke_preemptible(cte_t *slot)
+{
+    return revoke(slot, true);
 }

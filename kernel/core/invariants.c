@@ -3,8 +3,10 @@
  * reached from the derivation-tree anchor (every cap in the system is in
  * its list) and the scheduler's queues:
  *
- *  - the cap list is well formed: links are symmetric, no empty slot or
- *    leftover zombie is linked, every cap has a known type;
+ *  - the cap list is well formed: links are symmetric, no empty slot is
+ *    linked, every cap has a known type; a zombie (an object a preempted
+ *    deletion is emptying) is the only cap to its object and counts no
+ *    more slots than the object has;
  *  - every untyped's watermark covers everything derived from it, and those
  *    objects lie inside it;
  *  - ready queues: links, bitmap, queued flags, only runnable threads, in
@@ -40,7 +42,7 @@ static NORETURN void violation(const char *what, const void *where, word_t detai
 
 static bool known_type(cap_type_t t)
 {
-    return t != CAP_NULL && t != CAP_ZOMBIE && kstrncmp(cap_type_name(t), "unknown", 8) != 0;
+    return t != CAP_NULL && kstrncmp(cap_type_name(t), "unknown", 8) != 0;
 }
 
 static void check_untyped(const cte_t *slot)
@@ -132,6 +134,24 @@ static void check_reply(const cte_t *slot)
                   caller->state);
 }
 
+static void check_zombie(const cte_t *slot)
+{
+    cap_t z = slot->cap;
+    word_t size = cap_zombie_is_tcb(z) ? ARRAY_SIZE(((tcb_t *)0)->slots)
+                                       : BIT(cap_zombie_radix(z));
+    if (cap_zombie_left(z) > size)
+        violation("a zombie counts more slots than its object has", slot, cap_zombie_left(z));
+    /* Caps to one object are neighbours in the list: none may be left. */
+    const cte_t *around[2] = { cdt_prev(slot), cdt_next(slot) };
+    for (unsigned i = 0; i < 2; i++) {
+        cap_type_t t = around[i] != NULL ? cap_get_type(around[i]->cap) : CAP_NULL;
+        if ((t == CAP_CNODE || t == CAP_THREAD) &&
+            (t == CAP_THREAD ? around[i]->cap.w1 : cap_cnode_paddr(around[i]->cap)) ==
+                cap_zombie_object(z))
+            violation("a cap to an object that a zombie is emptying", around[i], z.w1);
+    }
+}
+
 static void check_caps(void)
 {
     const cte_t *prev = &cdt_anchor;
@@ -140,7 +160,7 @@ static void check_caps(void)
         if (cdt_prev(s) != prev)
             violation("derivation-tree links are not symmetric", s, (word_t)cdt_prev(s));
         if (!known_type(cap_get_type(s->cap)))
-            violation("an empty slot or zombie is linked in the tree", s, s->cap.w0);
+            violation("an empty slot is linked in the tree", s, s->cap.w0);
         if (++count > LIST_LIMIT)
             violation("the derivation-tree list does not end", s, count);
         switch (cap_get_type(s->cap)) {
@@ -158,6 +178,9 @@ static void check_caps(void)
             break;
         case CAP_REPLY:
             check_reply(s);
+            break;
+        case CAP_ZOMBIE:
+            check_zombie(s);
             break;
         default:
             break;

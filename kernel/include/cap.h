@@ -106,10 +106,26 @@ _Static_assert(sizeof(cte_t) == 32, "a CNode slot is 32 bytes (seL4_SlotBits = 5
 #define REPLY_MASTER_SHIFT  5
 #define REPLY_GRANT_SHIFT   6
 
-/* Zombie (an object being destroyed): w0 = type | is TCB | slots left; w1 = paddr. */
+/*
+ * Zombie (an object being emptied, delete.c): w0 = type | is TCB | CNode
+ * radix | slots left | parent high bits; w1 = object paddr >> 5 | parent low
+ * bits. The parent is the slot of the zombie whose object holds this one
+ * (paddr >> 3, 46 bits). Kernel objects lie in the physical window (< 2^39), so 34
+ * bits hold an object address and a CNode in it has at most 2^34 slots.
+ */
 #define ZOMBIE_TCB_SHIFT    5
-#define ZOMBIE_LEFT_SHIFT   6
-#define ZOMBIE_LEFT_BITS    48
+#define ZOMBIE_RADIX_SHIFT  6
+#define ZOMBIE_RADIX_BITS   6
+#define ZOMBIE_LEFT_SHIFT   12
+#define ZOMBIE_LEFT_BITS    36
+#define ZOMBIE_PHI_SHIFT    48          /* parent >> 3, bits 30.. */
+#define ZOMBIE_PHI_BITS     16
+#define ZOMBIE_OBJ_SHIFT    0           /* in w1 */
+#define ZOMBIE_OBJ_BITS     34
+#define ZOMBIE_PLO_SHIFT    34          /* parent >> 3, bits 0..29, in w1 */
+#define ZOMBIE_PLO_BITS     30
+#define ZOMBIE_ALIGN        5           /* objects: CNodes 64, TCBs 2048 bytes aligned */
+#define ZOMBIE_PARENT_ALIGN 3           /* slots: 8-byte aligned (TCB slots are not 32) */
 
 /* PML4: w0 = type | ASID (0 = none); ASID pool: w0 = type | first ASID. w1 = paddr. */
 #define ASID_SHIFT          5
@@ -392,17 +408,28 @@ static inline bool cap_reply_is_master(cap_t c)
 }
 
 /* --- zombie --- */
-static inline cap_t cap_zombie_new(paddr_t object, bool is_tcb, word_t slots_left)
+static inline cap_t cap_zombie_new(paddr_t object, bool is_tcb, unsigned radix, word_t slots_left)
 {
     word_t w0 = cap_w0(CAP_ZOMBIE);
     w0 = field_set(w0, ZOMBIE_TCB_SHIFT, 1, is_tcb);
+    w0 = field_set(w0, ZOMBIE_RADIX_SHIFT, ZOMBIE_RADIX_BITS, radix);
     w0 = field_set(w0, ZOMBIE_LEFT_SHIFT, ZOMBIE_LEFT_BITS, slots_left);
-    return (cap_t){ w0, object };
+    return (cap_t){ w0, field_set(0, ZOMBIE_OBJ_SHIFT, ZOMBIE_OBJ_BITS, object >> ZOMBIE_ALIGN) };
 }
 
 static inline bool cap_zombie_is_tcb(cap_t c)
 {
     return field_get(c.w0, ZOMBIE_TCB_SHIFT, 1) != 0;
+}
+
+static inline unsigned cap_zombie_radix(cap_t c)
+{
+    return (unsigned)field_get(c.w0, ZOMBIE_RADIX_SHIFT, ZOMBIE_RADIX_BITS);
+}
+
+static inline paddr_t cap_zombie_object(cap_t c)
+{
+    return field_get(c.w1, ZOMBIE_OBJ_SHIFT, ZOMBIE_OBJ_BITS) << ZOMBIE_ALIGN;
 }
 
 static inline word_t cap_zombie_left(cap_t c)
@@ -413,6 +440,22 @@ static inline word_t cap_zombie_left(cap_t c)
 static inline cap_t cap_zombie_set_left(cap_t c, word_t left)
 {
     c.w0 = field_set(c.w0, ZOMBIE_LEFT_SHIFT, ZOMBIE_LEFT_BITS, left);
+    return c;
+}
+
+/* The parent zombie's slot, or NULL (a zombie that no other one holds). */
+static inline cte_t *cap_zombie_parent(cap_t c)
+{
+    word_t p = field_get(c.w1, ZOMBIE_PLO_SHIFT, ZOMBIE_PLO_BITS) |
+               (field_get(c.w0, ZOMBIE_PHI_SHIFT, ZOMBIE_PHI_BITS) << ZOMBIE_PLO_BITS);
+    return p == 0 ? NULL : (cte_t *)paddr_to_kptr(p << ZOMBIE_PARENT_ALIGN);
+}
+
+static inline cap_t cap_zombie_set_parent(cap_t c, const cte_t *parent)
+{
+    word_t p = parent == NULL ? 0 : kptr_to_paddr(parent) >> ZOMBIE_PARENT_ALIGN;
+    c.w1 = field_set(c.w1, ZOMBIE_PLO_SHIFT, ZOMBIE_PLO_BITS, p);
+    c.w0 = field_set(c.w0, ZOMBIE_PHI_SHIFT, ZOMBIE_PHI_BITS, p >> ZOMBIE_PLO_BITS);
     return c;
 }
 
@@ -457,6 +500,10 @@ bool cap_same_region(cap_t a, cap_t b);
 bool cap_same_object(cap_t a, cap_t b);
 /* Caps holding other caps: CNodes (their slots) and TCBs (their own slots). */
 bool cap_has_slots(cap_t c, cte_t **slots, word_t *count);
+/* The slots of the object a zombie is emptying (all of them, from 0). */
+cte_t *cap_zombie_slots(cap_t z);
+/* A zombie for the object of c, a cap for which cap_has_slots holds. */
+cap_t cap_zombie_for(cap_t c);
 
 const char *cap_type_name(cap_type_t t);
 

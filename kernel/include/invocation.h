@@ -30,6 +30,11 @@ typedef struct invocation {
     cte_t *extra[MAX_EXTRA_CAPS];
     bool is_call;
     bool blocking;              /* Send/Call, not NBSend */
+    /*
+     * Set by a long operation that stopped at a preemption point: the
+     * caller gets no reply and re-executes the system call (Restart).
+     */
+    bool preempted;
     /* Reply data for invocations that return values (label 0). */
     unsigned reply_length;      /* never above INVOCATION_MAX_REPLY */
     word_t reply[INVOCATION_MAX_REPLY];

@@ -147,6 +147,9 @@ static bool decode_move_or_mutate(invocation_t *inv, cte_t *dest, bool mutate,
     if (src == NULL)
         return false;
     cap_t cap = src->cap;
+    if (cap_get_type(cap) == CAP_ZOMBIE)
+        return err_simple(e, seL4_IllegalOperation,
+                          "a zombie (an object being deleted) cannot be moved; delete it");
     if (mutate) {
         if (inv->length < 5)
             return err_simple(e, seL4_TruncatedMessage, "missing the cap data argument");
@@ -187,6 +190,9 @@ static bool decode_rotate(invocation_t *inv, cte_t *dest, syscall_error_t *e)
                               .bits_left = (unsigned)pivot_depth };
         return err_failed_lookup(e, false, &lf, "the pivot slot is empty");
     }
+    if (cap_get_type(src->cap) == CAP_ZOMBIE || cap_get_type(pivot->cap) == CAP_ZOMBIE)
+        return err_simple(e, seL4_IllegalOperation,
+                          "a zombie (an object being deleted) cannot be moved; delete it");
     cap_t new_src = cap_update_data(true, pivot_data, src->cap);    /* goes to pivot */
     cap_t new_pivot = cap_update_data(true, dest_data, pivot->cap); /* goes to dest */
     if (cap_is_null(new_src) || cap_is_null(new_pivot))
@@ -235,10 +241,10 @@ bool decode_cnode_invocation(invocation_t *inv, syscall_error_t *e)
 
     switch (inv->label) {
     case CNodeRevoke:
-        cte_revoke(dest);
+        inv->preempted = !cte_revoke_preemptible(dest);
         return true;
     case CNodeDelete:
-        cte_delete(dest);
+        inv->preempted = !cte_delete_preemptible(dest);
         return true;
     case CNodeCancelBadgedSends:
         return decode_cancel_badged_sends(dest, e);

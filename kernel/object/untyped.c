@@ -6,14 +6,22 @@
  * once all children are gone the next Retype resets it to 0 and zeroes the
  * memory that was in use. Memory above the watermark is therefore always
  * zero (device memory excepted), so new objects need no further clearing.
+ *
+ * The reset zeroes from the watermark down, one chunk per work unit, and
+ * lowers the watermark after each chunk; stopped at a preemption point it
+ * leaves an untyped that is consistent (clean above its watermark) and the
+ * re-executed Retype continues where it stopped.
  */
 #include "invocation.h"
 #include "objects.h"
 #include "cdt.h"
 #include "config.h"
 #include "kstring.h"
+#include "preempt.h"
 
 #define RETYPE_MAX_OBJECTS  CONFIG_RETYPE_FAN_OUT_LIMIT
+/* An untyped is zeroed in chunks of this size, one work unit each. */
+#define RESET_CHUNK_BITS    10
 
 struct retype_args {
     word_t type;
@@ -88,19 +96,36 @@ static bool decode_space(invocation_t *inv, struct retype_args *a, syscall_error
     return true;
 }
 
+/* Zeroes what earlier (now deleted) objects used; false if preempted. */
+static bool reset_untyped(cte_t *slot)
+{
+    paddr_t base = cap_object_paddr(slot->cap);
+    word_t used = cap_untyped_free_offset(slot->cap);
+    while (used > 0) {
+        word_t start = ROUND_DOWN(used - 1, BIT(RESET_CHUNK_BITS));
+        memset((char *)paddr_to_kptr(base) + start, 0, used - start);
+        used = start;
+        slot->cap = cap_untyped_set_free_offset(slot->cap, used);
+        if (preempt_point())
+            return used == 0;
+    }
+    return true;
+}
+
 static void perform_retype(invocation_t *inv, const struct retype_args *a)
 {
     cap_t ut = inv->cap;
     paddr_t base = ut.w1;
     bool device = cap_untyped_is_device(ut);
 
-    if (a->reset && !device) {
-        /* Zero what earlier (now deleted) objects used. */
-        word_t used = cap_untyped_free_offset(ut);
-        memset(paddr_to_kptr(base), 0, used);
+    if (a->reset && !device && !reset_untyped(inv->slot)) {
+        inv->preempted = true;
+        return;
     }
     paddr_t next = ROUND_UP(base + a->free_offset, BIT(a->obj_bits));
     for (word_t i = 0; i < a->count; i++) {
+        /* Bounded by the fan-out limit: counted, never a stopping point. */
+        preempt_count_unit();
         cap_t cap = object_create(a->type, next, a->user_bits, device, inv->caller->name);
         cdt_insert_child(inv->slot, &a->window[i], cap);
         next += BIT(a->obj_bits);

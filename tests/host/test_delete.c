@@ -152,6 +152,8 @@ static bool in_arena(const cte_t *p)
  * left; and walking every list from its head visits each non-empty slot
  * exactly once (so there are no cycles).
  */
+static bool links_allow_zombies;
+
 void check_links(void)
 {
     size_t nonempty = 0;
@@ -163,7 +165,7 @@ void check_links(void)
                     host_fail(__FILE__, __LINE__, "empty slot %p has links", (void *)s);
                 continue;
             }
-            if (cap_get_type(s->cap) == CAP_ZOMBIE)
+            if (cap_get_type(s->cap) == CAP_ZOMBIE && !links_allow_zombies)
                 host_fail(__FILE__, __LINE__, "zombie left in slot %p", (void *)s);
             nonempty++;
             cte_t *next = cdt_next(s), *prev = cdt_prev(s);
@@ -195,6 +197,63 @@ void check_links(void)
         host_fail(__FILE__, __LINE__, "%zu slots are on a cycle without a head",
                   nonempty - visited);
 }
+
+/* ------------------------------------------------------------------------ */
+/* Preemption: every test may run with deletions stopped part-way            */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * With preempt_mode on, an interrupt is "pending" at every preemption check
+ * and the checks come every 1..3 work units, so cte_delete/cte_revoke (the
+ * macros below) stop as often as they can; they are called again until
+ * done, as a restarted system call would be, and the tree must be well
+ * formed (zombies allowed) at every stop.
+ */
+#include "preempt.h"
+
+static bool preempt_mode;
+static unsigned preempt_stops;
+
+bool arch_irq_pending(void)
+{
+    return preempt_mode;
+}
+
+static void preempt_units_for_mode(void)
+{
+    extern word_t preempt_work_units;
+    preempt_work_units = preempt_mode ? 1 + preempt_stops % 3 : PREEMPT_WORK_UNITS;
+    preempt_begin();
+}
+
+static void delete_until_done(cte_t *slot)
+{
+    for (;;) {
+        preempt_units_for_mode();
+        if (cte_delete_preemptible(slot))
+            break;
+        preempt_stops++;
+        links_allow_zombies = true;
+        check_links();
+        links_allow_zombies = false;
+    }
+}
+
+static void revoke_until_done(cte_t *slot)
+{
+    for (;;) {
+        preempt_units_for_mode();
+        if (cte_revoke_preemptible(slot))
+            break;
+        preempt_stops++;
+        links_allow_zombies = true;
+        check_links();
+        links_allow_zombies = false;
+    }
+}
+
+#define cte_delete(slot) delete_until_done(slot)
+#define cte_revoke(slot) revoke_until_done(slot)
 
 /* ------------------------------------------------------------------------ */
 /* Helpers                                                                    */
@@ -1271,4 +1330,26 @@ HOST_TEST(DELETE_0100)
 {
     for (unsigned seed = 1; seed <= 20; seed++)
         random_run(seed, 5000);
+}
+
+/* Every deletion test again, each deletion stopped as often as possible. */
+HOST_TEST(DELETE_0101)
+{
+    preempt_mode = true;
+    preempt_stops = 0;
+    host_test_DELETE_0001();
+    host_test_DELETE_0002();
+    nested_delete(1000);
+    host_test_DELETE_0005();
+    host_test_DELETE_0006();
+    host_test_DELETE_0007();
+    host_test_DELETE_0008();
+    host_test_DELETE_0009();
+    host_test_DELETE_0010();
+    host_test_DELETE_0011();
+    for (unsigned seed = 1; seed <= 10; seed++)
+        random_run(seed, 3000);
+    preempt_mode = false;
+    preempt_units_for_mode();
+    CHECK(preempt_stops > 10000);
 }

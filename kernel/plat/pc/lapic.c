@@ -11,6 +11,7 @@
 #include "plat.h"
 #include "panic.h"
 #include "printf.h"
+#include "preempt.h"
 #include <arch/machine.h>
 #include <arch/paging.h>
 #include <arch/descriptors.h>
@@ -26,6 +27,7 @@
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3E0
+#define LAPIC_IRR       0x200   /* 8 registers of 32 vectors, 16 bytes apart */
 
 #define LVT_MASKED      BIT(16)
 #define LVT_PERIODIC    BIT(17)
@@ -134,4 +136,19 @@ void plat_irq_eoi(void)
 uint32_t lapic_id(void)
 {
     return lapic_read(LAPIC_ID) >> 24;
+}
+
+/*
+ * For preemption points: is any interrupt (vector 32..255) requested and
+ * not yet taken? Reading the IRR needs no interrupt window, so the kernel
+ * never has to take an interrupt in kernel mode; vectors 0..31 are
+ * exceptions and never appear there.
+ */
+bool arch_irq_pending(void)
+{
+    for (uint32_t i = 1; i < 8; i++) {
+        if (lapic_read(LAPIC_IRR + i * 0x10) != 0)
+            return true;
+    }
+    return false;
 }
