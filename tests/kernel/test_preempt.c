@@ -1,0 +1,300 @@
+/*
+ * PREEMPT_*: long operations stopped by interrupts (docs/preemption.md).
+ *
+ * A ticker thread above the root (preempt_util.h) takes PIT interrupts at
+ * about 5 kHz while the root, at a lower priority, runs a Revoke, a Delete
+ * or a Retype that resets a large untyped. Every interrupt that arrives
+ * stops the operation at its next preemption point; the root's system call
+ * is restarted after the ticker ran and continues. The result must be
+ * exactly that of an uninterrupted operation, and the kernel must report
+ * that it did stop (preemptions > 0). make test also runs this suite with
+ * invariants=101, and with preempt=stress (a stop at every check).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "preempt_util.h"
+
+#define PT_VECTOR    53         /* IRQ vector argument for the PIT handler */
+#define PT_RATE      239        /* PIT count: ~5 kHz */
+#define TICKER_PRIO  200
+#define OP_PRIO      100        /* the root while it runs the operation */
+#define CT_ZOMBIE    18
+#define BIT(n)       ((seL4_Word)1 << (n))
+
+static struct pit_ticker ticker;
+
+static const char *ticker_start(void)
+{
+    memset(&ticker, 0, sizeof(ticker));
+    seL4_CPtr ntfn = new_obj(seL4_NotificationObject, 0);
+    if (ntfn == 0)
+        return "no notification";
+    const char *err = pit_ticker_setup(&ticker, ntfn, PT_VECTOR);
+    if (err != NULL)
+        return err;
+    if (thread_spawn(pit_ticker_fn, &ticker, TICKER_PRIO) == NULL)
+        return "no ticker thread";
+    settle();                   /* the ticker acknowledges and waits */
+    if (!pit_ticker_rate(&ticker, PT_RATE))
+        return "PIT programming failed";
+    return NULL;
+}
+
+static void ticker_end(void)
+{
+    pit_ticker_stop(&ticker);
+    settle();
+}
+
+#define TICKER_START()                                                       \
+    do {                                                                     \
+        const char *t_ = ticker_start();                                     \
+        EXPECT(t_ == NULL, "ticker: %s", t_);                                \
+    } while (0)
+
+/* ------------------------------------------------------------------------ */
+
+#define R1      13                      /* 8192 slots */
+#define N1      (1u << R1)
+#define BLOCK   64
+
+/* Block kind of slot i: 0 copies of e, 1 mints of e and their copies, 2 copies of f. */
+static unsigned kind_of(seL4_Word i)
+{
+    return (unsigned)((i / BLOCK) % 3);
+}
+
+TTEST(PREEMPT_0001, "Revoke of an 8192-cap tree under ~5 kHz interrupts deletes exactly the descendants")
+{
+    NEW_UT(ut, R1 + 5 + 1);
+    NEW_OBJ(cn, ut, seL4_CapTableObject, R1);
+    NEW_OBJ(e, ut, seL4_EndpointObject, 0);
+    NEW_OBJ(f, ut, seL4_EndpointObject, 0);
+    for (seL4_Word i = 0; i < N1; i++) {
+        seL4_Error err;
+        switch (kind_of(i)) {
+        case 0:
+            err = seL4_CNode_Copy(cn, i, R1, ROOT_CNODE, e, ROOT_DEPTH, seL4_AllRights);
+            break;
+        case 1:
+            /* A badged lineage: mint, then a copy of the mint. */
+            if (i % 2 == 0)
+                err = seL4_CNode_Mint(cn, i, R1, ROOT_CNODE, e, ROOT_DEPTH, seL4_AllRights,
+                                      1 + i % 7);
+            else
+                err = seL4_CNode_Copy(cn, i, R1, cn, i - 1, R1, seL4_AllRights);
+            break;
+        default:
+            err = seL4_CNode_Copy(cn, i, R1, ROOT_CNODE, f, ROOT_DEPTH, seL4_AllRights);
+            break;
+        }
+        EXPECT(err == seL4_NoError, "filling slot %lu: %s", (unsigned long)i, err_name(err));
+    }
+    TICKER_START();
+    (void)preempt_stats(true);
+    EXPECT_ERR(root_prio(OP_PRIO), seL4_NoError);
+    seL4_Error err = r_revoke(e);
+    EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
+    struct preempt_stats st = preempt_stats(false);
+    ticker_end();
+    EXPECT(err == seL4_NoError, "Revoke: %s", err_name(err));
+    EXPECT(st.preemptions > 0, "the revoke was never preempted (%u interrupts taken)",
+           ticker.wakeups);
+    EXPECT_TYPE(e, CT_EP);
+    EXPECT_TYPE(f, CT_EP);
+    for (seL4_Word b = 0; b < N1; b += BLOCK) {
+        if (kind_of(b) != 2) {
+            EXPECT(window_empty(ut, cn, 0, 0, b, BLOCK) == 1, "E block at %lu not empty",
+                   (unsigned long)b);
+            continue;
+        }
+        for (seL4_Word i = b; i < b + BLOCK; i++)
+            EXPECT_TYPE_AT(cn, i, R1, CT_EP);
+    }
+    /* The copies of f are f's descendants, and go with f's revoke. */
+    EXPECT_ERR(r_revoke(f), seL4_NoError);
+    for (seL4_Word b = 0; b < N1; b += 256)
+        EXPECT(window_empty(ut, cn, 0, 0, b, 256) == 1, "slots %lu.. not empty",
+               (unsigned long)b);
+    return PASS;
+}
+
+/* ------------------------------------------------------------------------ */
+
+#define R2      12
+#define N2      (1u << R2)
+
+/*
+ * A CNode `a` (2^R2 slots, from ut) whose slots hold the only caps to
+ * objects made from u2: endpoints, notifications, CNodes holding endpoints,
+ * and TCBs. Returns PASS or a reason.
+ */
+static test_result_t build_full_cnode(seL4_CPtr ut, seL4_CPtr u2, seL4_CPtr *out)
+{
+    NEW_OBJ(a, ut, seL4_CapTableObject, R2);
+    seL4_Word at = 0;
+    for (int k = 0; k < 8; k++, at += 256)
+        EXPECT_ERR(seL4_Untyped_Retype(u2, seL4_EndpointObject, 0, a, 0, 0, at, 256),
+                   seL4_NoError);
+    for (int k = 0; k < 4; k++, at += 256)
+        EXPECT_ERR(seL4_Untyped_Retype(u2, seL4_NotificationObject, 0, a, 0, 0, at, 256),
+                   seL4_NoError);
+    /* 64 CNodes of 16 slots, each full of endpoints, and 16 TCBs. */
+    seL4_Word nested = at;
+    EXPECT_ERR(seL4_Untyped_Retype(u2, seL4_CapTableObject, 4, a, 0, 0, nested, 64),
+               seL4_NoError);
+    for (seL4_Word c = 0; c < 64; c++) {
+        /* Into a[nested + c]: a 16-slot CNode reached at depth R2 + ... from a. */
+        seL4_CPtr hold = slot_alloc();
+        EXPECT(hold != 0, "no slot");
+        EXPECT_ERR(seL4_CNode_Move(ROOT_CNODE, hold, ROOT_DEPTH, a, nested + c, R2),
+                   seL4_NoError);
+        EXPECT_ERR(seL4_Untyped_Retype(u2, seL4_EndpointObject, 0, hold, 0, 0, 0, 16),
+                   seL4_NoError);
+        EXPECT_ERR(seL4_CNode_Move(a, nested + c, R2, ROOT_CNODE, hold, ROOT_DEPTH),
+                   seL4_NoError);
+        slot_free(hold);
+    }
+    at += 64;
+    EXPECT_ERR(seL4_Untyped_Retype(u2, seL4_TCBObject, 0, a, 0, 0, at, 16), seL4_NoError);
+    *out = a;
+    return PASS;
+}
+
+TTEST(PREEMPT_0002, "Deleting the last cap to a full CNode under interrupts destroys everything in it")
+{
+    NEW_UT(ut, R2 + 5 + 1);
+    NEW_UT(u2, 20);
+    seL4_CPtr a;
+    CHECK(build_full_cnode(ut, u2, &a));
+    EXPECT(ut_free_bytes(u2) < BIT(20), "u2 has no objects");
+    TICKER_START();
+    (void)preempt_stats(true);
+    EXPECT_ERR(root_prio(OP_PRIO), seL4_NoError);
+    seL4_Error err = r_delete(a);
+    EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
+    struct preempt_stats st = preempt_stats(false);
+    ticker_end();
+    EXPECT(err == seL4_NoError, "Delete: %s", err_name(err));
+    EXPECT(st.preemptions > 0, "the delete was never preempted (%u interrupts taken)",
+           ticker.wakeups);
+    EXPECT_TYPE(a, CT_NULL);
+    /* Every object made from u2 is gone: it has no children left. */
+    seL4_Word fb = ut_free_bytes(u2);
+    EXPECT(fb == BIT(20), "u2 free bytes %#lx after the delete", (unsigned long)fb);
+    return PASS;
+}
+
+/* ------------------------------------------------------------------------ */
+
+/* Woken by the PIT while the root's Delete is stopped part-way. */
+struct observer {
+    struct pit_ticker *pit;
+    seL4_CPtr target, scratch;
+    volatile int saw_zombie, move_refused, copy_refused, finished;
+    volatile seL4_Error delete_err;
+};
+
+static void observer_fn(void *arg)
+{
+    struct observer *o = arg;
+    struct pit_ticker *p = o->pit;
+    (void)seL4_IRQHandler_Ack(p->handler);
+    for (;;) {
+        seL4_Word badge;
+        seL4_Wait(p->ntfn, &badge);
+        if (p->stop)
+            return;
+        p->wakeups++;
+        if (!o->finished && ctype(o->target) == CT_ZOMBIE) {
+            o->saw_zombie = 1;
+            o->move_refused = r_move(o->scratch, o->target) == seL4_IllegalOperation;
+            o->copy_refused = r_copy(o->scratch, o->target, seL4_AllRights) ==
+                              seL4_IllegalOperation;
+            /* Finish the other thread's deletion. */
+            o->delete_err = r_delete(o->target);
+            o->finished = 1;
+        }
+        (void)seL4_IRQHandler_Ack(p->handler);
+    }
+}
+
+TTEST(PREEMPT_0003, "A Delete stopped part-way leaves a zombie: not movable or copyable; another thread's Delete finishes it")
+{
+    NEW_UT(ut, R2 + 5 + 1);
+    NEW_UT(u2, 20);
+    NEW_SLOT(scratch);
+    seL4_CPtr a;
+    CHECK(build_full_cnode(ut, u2, &a));
+    static struct observer o;
+    memset(&o, 0, sizeof(o));
+    memset(&ticker, 0, sizeof(ticker));
+    o.pit = &ticker;
+    o.target = a;
+    o.scratch = scratch;
+    NEW_NTFN(ntfn);
+    const char *err = pit_ticker_setup(&ticker, ntfn, PT_VECTOR);
+    EXPECT(err == NULL, "PIT: %s", err);
+    SPAWN(t, observer_fn, &o, TICKER_PRIO);
+    settle();
+    EXPECT(pit_ticker_rate(&ticker, PT_RATE), "PIT programming failed");
+    EXPECT_ERR(root_prio(OP_PRIO), seL4_NoError);
+    /* Restarted after the observer emptied the slot, it finds nothing to do. */
+    seL4_Error del = r_delete(a);
+    EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
+    ticker_end();
+    EXPECT(del == seL4_NoError, "Delete: %s", err_name(del));
+    EXPECT(o.saw_zombie, "no interrupt came while the delete was stopped (%u taken)",
+           ticker.wakeups);
+    EXPECT(o.move_refused, "a zombie could be moved");
+    EXPECT(o.copy_refused, "a zombie could be copied");
+    EXPECT(o.delete_err == seL4_NoError, "the observer's Delete: %s", err_name(o.delete_err));
+    EXPECT_TYPE(a, CT_NULL);
+    EXPECT_TYPE(scratch, CT_NULL);
+    seL4_Word fb = ut_free_bytes(u2);
+    EXPECT(fb == BIT(20), "u2 free bytes %#lx after the delete", (unsigned long)fb);
+    (void)t;
+    return PASS;
+}
+
+/* ------------------------------------------------------------------------ */
+
+TTEST(PREEMPT_0004, "Retype after 2 MiB of TCBs were deleted: the reset, interrupted, leaves all memory zero")
+{
+    NEW_UT(ut, 21);
+    /* Dirty every byte-range of the untyped with TCBs (names, contexts). */
+    for (int k = 0; k < 4; k++) {
+        seL4_CPtr first = slot_alloc_range(256);
+        EXPECT(first != 0, "no slots");
+        EXPECT_ERR(seL4_Untyped_Retype(ut, seL4_TCBObject, 0, ROOT_CNODE, 0, 0, first, 256),
+                   seL4_NoError);
+    }
+    EXPECT_ERR(r_revoke(ut), seL4_NoError);
+    TICKER_START();
+    (void)preempt_stats(true);
+    EXPECT_ERR(root_prio(OP_PRIO), seL4_NoError);
+    NEW_SLOT(cn);
+    seL4_Error err = seL4_Untyped_Retype(ut, seL4_CapTableObject, 16, ROOT_CNODE, 0, 0, cn, 1);
+    EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
+    struct preempt_stats st = preempt_stats(false);
+    ticker_end();
+    EXPECT(err == seL4_NoError, "Retype: %s", err_name(err));
+    EXPECT(st.preemptions > 0, "the reset was never preempted (%u interrupts taken)",
+           ticker.wakeups);
+    /* A CNode over memory that was not zeroed would hold garbage "caps". */
+    for (seL4_Word b = 0; b < BIT(16); b += 256)
+        EXPECT(window_empty(ut, cn, 0, 0, b, 256) == 1, "CNode slots %lu.. not empty",
+               (unsigned long)b);
+    return PASS;
+}
+
+TTEST(PREEMPT_0005, "Preemption statistics: the work-unit limit and a gap bound are reported")
+{
+    struct preempt_stats st = preempt_stats(true);
+    EXPECT(st.units_per_check >= 1 && st.units_per_check <= 1000000,
+           "units per check %lu", (unsigned long)st.units_per_check);
+    st = preempt_stats(false);
+    EXPECT(st.preemptions == 0 && st.max_units == 0, "not reset: %lu %lu",
+           (unsigned long)st.preemptions, (unsigned long)st.max_units);
+    return PASS;
+}
