@@ -93,6 +93,10 @@ CRASH_ELFS := $(patsubst %,$(BUILD)/tests/crash-%.elf,$(CRASH_SCENARIOS))
 DOMAIN_TESTS_C := $(wildcard tests/domains/*.c) tests/kernel/framework.c \
 	tests/kernel/util.c tests/kernel/thread_util.c
 DOMAIN_TESTS_ELF := $(BUILD)/tests/domains.elf
+# The interrupt-latency test (tests/latency/, LATENCY_0001), a boot of its own.
+LATENCY_C := $(wildcard tests/latency/*.c) tests/kernel/framework.c \
+	tests/kernel/util.c tests/kernel/thread_util.c
+LATENCY_ELF := $(BUILD)/tests/latency.elf
 # A user-level COM2 driver run as the root task (tests/uart/, UART_0001).
 UART_C    := $(wildcard tests/uart/*.c)
 UART_ELF  := $(BUILD)/tests/uart.elf
@@ -130,7 +134,7 @@ $(BUILD)/host/user/components/fs/client.o $(BUILD)/host/user/components/fs/serve
 HOST_TEST_BIN := $(BUILD)/host/host-tests
 
 .PHONY: all run test debug clean deps host-test qemu-test images domain-images
-all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF) $(CRASH_ELFS) $(UART_ELF)
+all: $(KERNEL_IMG) $(ROOT_ELF) $(TESTS_ELF) $(CRASH_ELFS) $(UART_ELF) $(LATENCY_ELF)
 images: all
 
 # --- kernel rules -----------------------------------------------------------
@@ -198,6 +202,13 @@ $(DOMAIN_TESTS_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(DOMAIN_TESTS_C)) $
 	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(DOMAIN_TESTS_C)) $(LIBC_A)
 
 domain-images: $(KERNEL_IMG) $(DOMAIN_TESTS_ELF)
+
+$(BUILD)/tests/latency/%.o: tests/latency/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(USER_CFLAGS) -Itests/kernel -c $< -o $@
+
+$(LATENCY_ELF): $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(LATENCY_C)) $(LIBC_A) user/crt/user.ld
+	$(LD) $(USER_LDFLAGS) -o $@ $(CRT_OBJ) $(patsubst %.c,$(BUILD)/%.o,$(LATENCY_C)) $(LIBC_A)
 
 $(LIBC_A): $(LIBC_OBJ)
 	@rm -f $@

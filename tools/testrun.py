@@ -19,6 +19,19 @@
      (tools/e2e.py), run alone so its boot time is not skewed.
   9. TUTORIAL_*: docs/tutorial.md's files built and booted as the page says
      (tools/tutorial_test.py).
+  10. LATENCY_0001/0002: the interrupt-latency boot (build/tests/latency.elf)
+      under QEMU -icount; with preempt=0 the same test must detect the
+      unbounded kernel entry.
+  11. FUZZ_0001/0002: the syscall fuzzer (tools/fuzz.py) from fixed seeds,
+      120,000 operations with the invariant checker, half of them with
+      preempt=stress.
+
+The kernel invariant checker (invariants=N: a full check at every Nth
+kernel exit) is on in every kernel-test boot except the latency boots, whose
+figures it would distort: N=1009 in the main suite, 101 in its fastpath=0
+run, 31 in its preempt=stress run, 101 in the domain suite and UART boot, 1
+in the crash boots, 100 in the fuzzer runs (docs/preemption.md). The
+system-level boots (5-9) run as their tools start them.
 
 Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
@@ -50,6 +63,13 @@ CRASH_TIMEOUT = 60
 SUITE_TIMEOUT = 300
 UART_TIMEOUT = 90       # the whole boot
 UART_STEP_TIMEOUT = 30  # each wait inside it (ready line, echo, connect)
+LATENCY_TIMEOUT = 300
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+# make test's fuzzing: (name, seeds, ops per seed, extra kernel options).
+FUZZ_RUNS = [
+    ("FUZZ_0001", "1 2", 30000, ""),
+    ("FUZZ_0002", "3 4", 30000, "preempt=stress preempt_units=3"),
+]
 UART_LINE = b"arca uart echo test: 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ ~!@#$%^&*()\n"
 
 HEX = r"0x[0-9a-f]+"
@@ -141,7 +161,8 @@ def run_qemu_suite(build, kernel, results):
     log = os.path.join(build, "logs", "kernel-tests.log")
     # The suite provokes many invocation errors on purpose: keep the log quiet.
     r = qemu.boot(kernel, os.path.join(build, "tests", "kernel-tests.elf"),
-                  append="print_errors=0", timeout=qemu.timeout_seconds(None) if os.environ.get("ARCA_QEMU_TIMEOUT")
+                  append="print_errors=0 invariants=1009",
+                  timeout=qemu.timeout_seconds(None) if os.environ.get("ARCA_QEMU_TIMEOUT")
                   else SUITE_TIMEOUT, log=log)
     found, summary = test_lines(r.lines)
     for line in found:
@@ -177,13 +198,83 @@ def run_slowpath_suite(build, kernel, results):
         results.add("SLOWPATH_0001", True)
 
 
+def run_stress_suite(build, kernel, results):
+    """The whole suite with every preemptible operation stopped and restarted
+    every 3 work units (preempt=stress) and the invariants checked at every
+    31st kernel exit: every restart path, consistent at every stop."""
+    log = os.path.join(build, "logs", "kernel-tests-stress.log")
+    r = qemu.boot(kernel, os.path.join(build, "tests", "kernel-tests.elf"),
+                  append="print_errors=0 invariants=31 preempt=stress preempt_units=3",
+                  timeout=SUITE_TIMEOUT, log=log)
+    found, summary = test_lines(r.lines)
+    failed = [line.split()[1].rstrip(":") for line in found if line.startswith("[FAIL]")]
+    if r.status != "halt" or summary is None:
+        results.add("STRESS_0001", False, f"suite did not finish (an invariant violation "
+                    f"panics the kernel): {r.describe()}; log: {log}")
+    elif failed:
+        results.add("STRESS_0001", False, f"{len(failed)} tests fail with preempt=stress: "
+                    f"{', '.join(failed[:8])}; log: {log}")
+    else:
+        results.add("STRESS_0001", True)
+
+
+def run_latency(build, kernel):
+    """LATENCY_0001 as the latency boot reports it, then LATENCY_0002: the
+    same boot with preempt=0 must fail it (the test sees unbounded entries)."""
+    out = []
+    root = os.path.join(build, "tests", "latency.elf")
+    for name, extra in (("LATENCY_0001", ""), ("LATENCY_0002", " preempt=0")):
+        log = os.path.join(build, "logs", f"latency{extra.strip().replace('=', '')}.log")
+        r = qemu.boot(kernel, root, append="print_errors=0" + extra, timeout=LATENCY_TIMEOUT,
+                      log=log, extra_args=ICOUNT)
+        found, summary = test_lines(r.lines)
+        figure = next((line for line in r.lines if line.startswith("latency: ")), None)
+        if r.status != "halt" or summary is None or figure is None:
+            out.append((name, False, f"latency boot did not finish: {r.describe()}; log: {log}"))
+            continue
+        passed = any(line == "[PASS] LATENCY_0001" for line in found)
+        if name == "LATENCY_0001":
+            out.append((name, passed, "" if passed else
+                        f"{next((x for x in found if x.startswith('[FAIL]')), '?')}; log: {log}"))
+        else:
+            unbounded = any("ran unbounded" in line for line in found)
+            out.append((name, unbounded, "" if unbounded else
+                        f"with preempt=0 the latency test did not see an unbounded entry "
+                        f"({figure}); log: {log}"))
+    return out
+
+
+def run_fuzz(build):
+    """The syscall fuzzer from fixed seeds (tools/fuzz.py builds and judges)."""
+    out = []
+    here = os.path.dirname(os.path.abspath(__file__))
+    for name, seeds, ops, append in FUZZ_RUNS:
+        log = os.path.join(build, "logs", f"{name.lower()}.log")
+        cmd = [sys.executable, os.path.join(here, "fuzz.py"), "--build", build, "--seeds", seeds,
+               "--ops", str(ops), "--trace", "0", "--invariants", "100"]
+        if append:
+            cmd += ["--append", append]
+        with open(log, "w") as f:
+            proc = subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT, timeout=1800)
+        with open(log) as f:
+            lines = f.read().splitlines()
+        fails = [line for line in lines if line.startswith("[FAIL]")]
+        if proc.returncode == 0:
+            out.append((name, True, ""))
+        else:
+            why = fails[0] if fails else f"tools/fuzz.py exit {proc.returncode}"
+            out.append((name, False, f"{why} (seeds {seeds}, {ops} ops each"
+                        + (f", {append}" if append else "") + f"); log: {log}"))
+    return out
+
+
 def run_domain_suite(build, results):
     """The multi-domain suite on a kernel built with DOMAINS=4."""
     log = os.path.join(build, "logs", "domain-tests.log")
     dbuild = os.path.join(build, "domains")
     r = qemu.boot(os.path.join(dbuild, "kernel32.elf"),
                   os.path.join(dbuild, "tests", "domains.elf"),
-                  append="print_errors=0", timeout=SUITE_TIMEOUT, log=log)
+                  append="print_errors=0 invariants=101", timeout=SUITE_TIMEOUT, log=log)
     found, summary = test_lines(r.lines)
     for line in found:
         results.add_line(line)
@@ -195,7 +286,8 @@ def run_domain_suite(build, results):
 def run_crash(build, kernel, name, scenario, expected):
     log = os.path.join(build, "logs", f"crash-{scenario}.log")
     r = qemu.boot(kernel, os.path.join(build, "tests", f"crash-{scenario}.elf"),
-                  append=f"halt_when_idle={IDLE_TICKS}", timeout=CRASH_TIMEOUT, log=log)
+                  append=f"halt_when_idle={IDLE_TICKS} invariants=1", timeout=CRASH_TIMEOUT,
+                  log=log)
     pattern = re.compile(expected)
     if not any(line == f"crash: {scenario}: about to fault" for line in r.lines):
         return name, False, f"the crash task never started ({r.describe()}); log: {log}"
@@ -274,7 +366,8 @@ def run_uart(build, kernel, name="UART_0001"):
 
     def run():
         try:
-            holder.append(qemu.boot(kernel, root, timeout=UART_TIMEOUT, log=log,
+            holder.append(qemu.boot(kernel, root, append="invariants=101",
+                                    timeout=UART_TIMEOUT, log=log,
                                     com2=f"unix:{path}", on_line=on_line, abort=abort))
         except Exception as e:      # noqa: BLE001 - reported as the test's failure
             errors.append(f"runner: {e!r}")
@@ -332,11 +425,15 @@ def main():
         results.add(name, ok, reason)
     suite = run_qemu_suite(args.build, kernel, results)
     run_slowpath_suite(args.build, kernel, results)
+    run_stress_suite(args.build, kernel, results)
     run_domain_suite(args.build, results)
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+        # The fuzzer rebuilds its image per seed: its runs go one after another.
+        fuzz = pool.submit(run_fuzz, args.build)
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]
         jobs.append(pool.submit(run_uart, args.build, kernel))
+        latency = pool.submit(run_latency, args.build, kernel)
         sysinit_job = pool.submit(sysinit_tests.run, args.build)
         fs_job = pool.submit(fstests.run, args.build)
         for job in jobs:
@@ -345,6 +442,9 @@ def main():
             results.add(name, ok, reason)
         for name, ok, reason in fs_job.result():
             results.add(name, ok, reason)
+        for job in (latency, fuzz):
+            for res in job.result():
+                results.add(*res)
     e2e_boot_s = e2e.run_e2e(args.build, kernel, results.add)
     for name, ok, reason in tutorial_test.run(args.build):
         results.add(name, ok, reason)

@@ -203,7 +203,7 @@ void check_links(void)
 /* ------------------------------------------------------------------------ */
 
 /*
- * With preempt_mode on, an interrupt is "pending" at every preemption check
+ * With host_preempt on, an interrupt is "pending" at every preemption check
  * and the checks come every 1..3 work units, so cte_delete/cte_revoke (the
  * macros below) stop as often as they can; they are called again until
  * done, as a restarted system call would be, and the tree must be well
@@ -211,18 +211,18 @@ void check_links(void)
  */
 #include "preempt.h"
 
-static bool preempt_mode;
+static bool host_preempt;
 static unsigned preempt_stops;
 
 bool arch_irq_pending(void)
 {
-    return preempt_mode;
+    return host_preempt;
 }
 
 static void preempt_units_for_mode(void)
 {
     extern word_t preempt_work_units;
-    preempt_work_units = preempt_mode ? 1 + preempt_stops % 3 : PREEMPT_WORK_UNITS;
+    preempt_work_units = host_preempt ? 1 + preempt_stops % 3 : PREEMPT_WORK_UNITS;
     preempt_begin();
 }
 
@@ -1335,7 +1335,7 @@ HOST_TEST(DELETE_0100)
 /* Every deletion test again, each deletion stopped as often as possible. */
 HOST_TEST(DELETE_0101)
 {
-    preempt_mode = true;
+    host_preempt = true;
     preempt_stops = 0;
     host_test_DELETE_0001();
     host_test_DELETE_0002();
@@ -1349,7 +1349,7 @@ HOST_TEST(DELETE_0101)
     host_test_DELETE_0011();
     for (unsigned seed = 1; seed <= 10; seed++)
         random_run(seed, 3000);
-    preempt_mode = false;
+    host_preempt = false;
     preempt_units_for_mode();
     CHECK(preempt_stops > 10000);
 }
