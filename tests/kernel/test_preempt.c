@@ -44,6 +44,27 @@ static void ticker_end(void)
 {
     pit_ticker_stop(&ticker);
     settle();
+    /* Free the vector and the ports for the next attempt. */
+    (void)r_delete(ticker.handler);
+    (void)r_delete(ticker.io);
+}
+
+/*
+ * Interrupts come from QEMU timers that follow host time; on a loaded host
+ * an operation of a few milliseconds can, rarely, see none. Each scenario
+ * is therefore tried up to three times: every attempt must give exactly the
+ * right result, and at least one must have been preempted.
+ */
+typedef test_result_t attempt_fn(seL4_Word *evidence);
+
+static test_result_t until_preempted(attempt_fn *fn, const char *what)
+{
+    seL4_Word evidence = 0;
+    for (int attempt = 0; attempt < 3 && evidence == 0; attempt++)
+        CHECK(fn(&evidence));
+    EXPECT(evidence > 0, "%s: not preempted in 3 attempts (interrupts taken: %u)", what,
+           ticker.wakeups);
+    return PASS;
 }
 
 #define TICKER_START()                                                       \
@@ -64,7 +85,7 @@ static unsigned kind_of(seL4_Word i)
     return (unsigned)((i / BLOCK) % 3);
 }
 
-TTEST(PREEMPT_0001, "Revoke of an 8192-cap tree under ~5 kHz interrupts deletes exactly the descendants")
+static test_result_t attempt_PREEMPT_0001(seL4_Word *evidence)
 {
     NEW_UT(ut, R1 + 5 + 1);
     NEW_OBJ(cn, ut, seL4_CapTableObject, R1);
@@ -98,8 +119,7 @@ TTEST(PREEMPT_0001, "Revoke of an 8192-cap tree under ~5 kHz interrupts deletes 
     struct preempt_stats st = preempt_stats(false);
     ticker_end();
     EXPECT(err == seL4_NoError, "Revoke: %s", err_name(err));
-    EXPECT(st.preemptions > 0, "the revoke was never preempted (%u interrupts taken)",
-           ticker.wakeups);
+    *evidence = st.preemptions;
     EXPECT_TYPE(e, CT_EP);
     EXPECT_TYPE(f, CT_EP);
     for (seL4_Word b = 0; b < N1; b += BLOCK) {
@@ -161,7 +181,7 @@ static test_result_t build_full_cnode(seL4_CPtr ut, seL4_CPtr u2, seL4_CPtr *out
     return PASS;
 }
 
-TTEST(PREEMPT_0002, "Deleting the last cap to a full CNode under interrupts destroys everything in it")
+static test_result_t attempt_PREEMPT_0002(seL4_Word *evidence)
 {
     NEW_UT(ut, R2 + 5 + 1);
     NEW_UT(u2, 20);
@@ -176,8 +196,7 @@ TTEST(PREEMPT_0002, "Deleting the last cap to a full CNode under interrupts dest
     struct preempt_stats st = preempt_stats(false);
     ticker_end();
     EXPECT(err == seL4_NoError, "Delete: %s", err_name(err));
-    EXPECT(st.preemptions > 0, "the delete was never preempted (%u interrupts taken)",
-           ticker.wakeups);
+    *evidence = st.preemptions;
     EXPECT_TYPE(a, CT_NULL);
     /* Every object made from u2 is gone: it has no children left. */
     seL4_Word fb = ut_free_bytes(u2);
@@ -219,7 +238,7 @@ static void observer_fn(void *arg)
     }
 }
 
-TTEST(PREEMPT_0003, "A Delete stopped part-way leaves a zombie: not movable or copyable; another thread's Delete finishes it")
+static test_result_t attempt_PREEMPT_0003(seL4_Word *evidence)
 {
     NEW_UT(ut, R2 + 5 + 1);
     NEW_UT(u2, 20);
@@ -244,11 +263,13 @@ TTEST(PREEMPT_0003, "A Delete stopped part-way leaves a zombie: not movable or c
     EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
     ticker_end();
     EXPECT(del == seL4_NoError, "Delete: %s", err_name(del));
-    EXPECT(o.saw_zombie, "no interrupt came while the delete was stopped (%u taken)",
-           ticker.wakeups);
-    EXPECT(o.move_refused, "a zombie could be moved");
-    EXPECT(o.copy_refused, "a zombie could be copied");
-    EXPECT(o.delete_err == seL4_NoError, "the observer's Delete: %s", err_name(o.delete_err));
+    *evidence = o.saw_zombie;
+    if (o.saw_zombie) {
+        EXPECT(o.move_refused, "a zombie could be moved");
+        EXPECT(o.copy_refused, "a zombie could be copied");
+        EXPECT(o.delete_err == seL4_NoError, "the observer's Delete: %s",
+               err_name(o.delete_err));
+    }
     EXPECT_TYPE(a, CT_NULL);
     EXPECT_TYPE(scratch, CT_NULL);
     seL4_Word fb = ut_free_bytes(u2);
@@ -259,7 +280,7 @@ TTEST(PREEMPT_0003, "A Delete stopped part-way leaves a zombie: not movable or c
 
 /* ------------------------------------------------------------------------ */
 
-TTEST(PREEMPT_0004, "Retype after 2 MiB of TCBs were deleted: the reset, interrupted, leaves all memory zero")
+static test_result_t attempt_PREEMPT_0004(seL4_Word *evidence)
 {
     NEW_UT(ut, 21);
     /* Dirty every byte-range of the untyped with TCBs (names, contexts). */
@@ -279,13 +300,32 @@ TTEST(PREEMPT_0004, "Retype after 2 MiB of TCBs were deleted: the reset, interru
     struct preempt_stats st = preempt_stats(false);
     ticker_end();
     EXPECT(err == seL4_NoError, "Retype: %s", err_name(err));
-    EXPECT(st.preemptions > 0, "the reset was never preempted (%u interrupts taken)",
-           ticker.wakeups);
+    *evidence = st.preemptions;
     /* A CNode over memory that was not zeroed would hold garbage "caps". */
     for (seL4_Word b = 0; b < BIT(16); b += 256)
         EXPECT(window_empty(ut, cn, 0, 0, b, 256) == 1, "CNode slots %lu.. not empty",
                (unsigned long)b);
     return PASS;
+}
+
+TTEST(PREEMPT_0001, "Revoke of an 8192-cap tree under ~5 kHz interrupts deletes exactly the descendants")
+{
+    return until_preempted(attempt_PREEMPT_0001, "the revoke");
+}
+
+TTEST(PREEMPT_0002, "Deleting the last cap to a full CNode under interrupts destroys everything in it")
+{
+    return until_preempted(attempt_PREEMPT_0002, "the delete");
+}
+
+TTEST(PREEMPT_0003, "A Delete stopped part-way leaves a zombie: not movable or copyable; another thread's Delete finishes it")
+{
+    return until_preempted(attempt_PREEMPT_0003, "no zombie seen: the delete");
+}
+
+TTEST(PREEMPT_0004, "Retype after 2 MiB of TCBs were deleted: the reset, interrupted, leaves all memory zero")
+{
+    return until_preempted(attempt_PREEMPT_0004, "the reset");
 }
 
 TTEST(PREEMPT_0005, "Preemption statistics: the work-unit limit and a gap bound are reported")
