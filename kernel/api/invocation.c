@@ -218,6 +218,7 @@ static bool decode(invocation_t *inv, syscall_error_t *e)
 void perform_invocation(invocation_t *inv)
 {
     syscall_error_t e;
+    inv->preempted = false;     /* callers fill the struct field by field */
     preempt_begin();
     bool ok = decode(inv, &e);
     preempt_end(inv->preempted);
