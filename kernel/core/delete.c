@@ -21,6 +21,7 @@
  */
 #include "delete.h"
 #include "preempt.h"
+#include "ipc.h"
 
 /*
  * Where the last preempted deletion stopped, so that resuming it does not
@@ -92,6 +93,25 @@ static cte_t *walk_down(cte_t *top)
 }
 
 /*
+ * The last cap to an endpoint or notification with threads queued: they
+ * are restarted one work unit at a time while the cap stays in place (the
+ * queue is consistent at every step), then the object is finalised as
+ * usual. False if preempted.
+ */
+static bool drain_waiters(cap_t cap, bool preemptible)
+{
+    cap_type_t t = cap_get_type(cap);
+    if (!preemptible || (t != CAP_ENDPOINT && t != CAP_NOTIFICATION))
+        return true;
+    paddr_t obj = cap_ipc_paddr(cap);
+    while (t == CAP_ENDPOINT ? endpoint_cancel_one(obj) : ntfn_cancel_one(obj)) {
+        if (preempt_point())
+            return false;
+    }
+    return true;
+}
+
+/*
  * Empties the objects of the zombie chain below top, starting at active.
  * Returns false if preempted (everything is consistent; deleting top again
  * continues), true once top is empty.
@@ -124,6 +144,11 @@ static bool empty_chain(cte_t *top, cte_t *active, bool preemptible)
             if (final && cap_has_slots(c->cap, &slots, &count)) {
                 make_zombie(c, active);
                 active = c;
+            } else if (final && !drain_waiters(c->cap, preemptible)) {
+                resume_hint.top = top;
+                resume_hint.active = active;
+                resume_hint.epoch = zombie_epoch;
+                return false;
             } else {
                 remove_plain(c, final);
                 active->cap = cap_zombie_set_left(z, left - 1);
@@ -145,6 +170,8 @@ static bool delete_slot(cte_t *top, bool preemptible)
     cte_t *active = top;
     if (!is_zombie(top)) {
         bool final = cdt_is_final(top);
+        if (final && !drain_waiters(top->cap, preemptible))
+            return false;
         cte_t *slots;
         word_t count;
         if (!final || !cap_has_slots(top->cap, &slots, &count)) {

@@ -1,6 +1,9 @@
 /* Preemption points: work-unit counting and the pending-interrupt check. */
 #include "preempt.h"
 #include "arch.h"
+#ifdef ARCA_HOST_TEST
+#include "ipc.h"
+#endif
 
 unsigned preempt_mode = PREEMPT_ON;
 word_t preempt_work_units = PREEMPT_WORK_UNITS;
@@ -64,5 +67,18 @@ __attribute__((weak)) bool arch_irq_pending(void)
 __attribute__((weak)) uint64_t arch_read_cycle_counter(void)
 {
     return 0;
+}
+
+/* Host tests have no thread queues (delete.c drains them on real kernels). */
+__attribute__((weak)) bool endpoint_cancel_one(paddr_t ep)
+{
+    (void)ep;
+    return false;
+}
+
+__attribute__((weak)) bool ntfn_cancel_one(paddr_t ntfn)
+{
+    (void)ntfn;
+    return false;
 }
 #endif

@@ -91,6 +91,14 @@ void ipc_send_fault(tcb_t *t, cap_t handler);
 /* Reply through the reply cap in slot (the caller slot or a saved reply cap). */
 void ipc_reply(tcb_t *replier, cte_t *slot);
 void endpoint_cancel_all(paddr_t ep);
+/*
+ * One queued thread of an endpoint or notification redoes its system call
+ * (the first of endpoint_cancel_all's / ntfn_cancel_all's steps); false if
+ * none was queued. Deleting the last cap drains a long queue this way, one
+ * work unit per thread (core/delete.c).
+ */
+bool endpoint_cancel_one(paddr_t ep);
+bool ntfn_cancel_one(paddr_t ntfn);
 void endpoint_cancel_badged_sends(paddr_t ep, word_t badge);
 void endpoint_remove_thread(tcb_t *t);
 

@@ -170,6 +170,21 @@ void endpoint_cancel_all(paddr_t ep_paddr)
     restart_all(q);
 }
 
+bool endpoint_cancel_one(paddr_t ep_paddr)
+{
+    endpoint_t *ep = ep_ptr(ep_paddr);
+    thread_queue_t q = ep_queue(ep);
+    tcb_t *t = q.head;
+    if (t == NULL)
+        return false;
+    ep_state_t state = ep_state(ep);
+    queue_remove(&q, t);
+    ep_set(ep, q, q.head != NULL ? state : EP_IDLE);
+    thread_set_state(t, THREAD_RESTART);
+    sched_enqueue(t);
+    return true;
+}
+
 void endpoint_cancel_badged_sends(paddr_t ep_paddr, word_t badge)
 {
     endpoint_t *ep = ep_ptr(ep_paddr);

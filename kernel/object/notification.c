@@ -93,6 +93,20 @@ void ntfn_cancel_all(paddr_t ntfn_paddr)
         ntfn_unbind(paddr_to_kptr(bound));
 }
 
+bool ntfn_cancel_one(paddr_t ntfn_paddr)
+{
+    notification_t *n = ntfn_ptr(ntfn_paddr);
+    thread_queue_t q = ntfn_queue(n);
+    tcb_t *t = q.head;
+    if (ntfn_state(n) != NTFN_WAITING || t == NULL)
+        return false;
+    queue_remove(&q, t);
+    ntfn_set_queue(n, q, q.head != NULL ? NTFN_WAITING : NTFN_IDLE);
+    thread_set_state(t, THREAD_RESTART);
+    sched_enqueue(t);
+    return true;
+}
+
 void ntfn_remove_thread(tcb_t *t)
 {
     notification_t *n = ntfn_ptr(t->blocked.object);

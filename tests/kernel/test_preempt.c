@@ -343,3 +343,28 @@ TTEST(PREEMPT_0005, "Preemption statistics: the work-unit limit and a gap bound 
            (unsigned long)st.preemptions, (unsigned long)st.max_units);
     return PASS;
 }
+
+TTEST(PREEMPT_0006, "Deleting the last cap to an endpoint and a notification with 7 waiters each restarts them all")
+{
+    NEW_UT(u, 12);
+    NEW_OBJ(ep, u, seL4_EndpointObject, 0);
+    NEW_OBJ(ntfn, u, seL4_NotificationObject, 0);
+    static struct actor a[14];
+    for (int i = 0; i < 14; i++) {
+        SPAWN_ACTOR(t, &a[i], i < 7 ? OP_RECV : OP_WAIT, i < 7 ? ep : ntfn, T_PRIO);
+        (void)t;
+    }
+    settle();
+    for (int i = 0; i < 14; i++)
+        EXPECT(a[i].entered == 1 && a[i].completed == 0, "actor %d: entered %d completed %d",
+               i, a[i].entered, a[i].completed);
+    /* The waiters use these very slots: restarted, they find them empty. */
+    EXPECT_ERR(r_delete(ep), seL4_NoError);
+    EXPECT_ERR(r_delete(ntfn), seL4_NoError);
+    settle();
+    for (int i = 0; i < 14; i++)
+        EXPECT(a[i].completed == 0, "actor %d completed its %s", i, i < 7 ? "Recv" : "Wait");
+    seL4_Word fb = ut_free_bytes(u);
+    EXPECT(fb == BIT(12), "free bytes %#lx: an object survived", (unsigned long)fb);
+    return PASS;
+}
