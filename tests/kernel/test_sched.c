@@ -352,17 +352,29 @@ TTEST(SCHED_0012, "round robin with Yield: three threads keep a fixed cyclic ord
     return PASS;
 }
 
+/*
+ * Two spinners that count how often the other ran in between. Each stops
+ * once both have seen `target` switches, or at the deadline: a generous
+ * deadline, because under TCG the TSC follows host time, and a loaded host
+ * that stops QEMU for a while eats the guest's time without ticks.
+ */
 struct slicer {
     volatile seL4_Word count, switches;
     struct slicer *other;
     uint64_t deadline;
+    seL4_Word target;
 };
+
+static bool slicers_done(const struct slicer *s)
+{
+    return s->switches >= s->target && s->other->switches >= s->other->target;
+}
 
 static void slice_spin(void *arg)
 {
     struct slicer *s = arg;
     seL4_Word last = s->other->count;
-    while (test_rdtsc() < s->deadline) {
+    while (test_rdtsc() < s->deadline && !slicers_done(s)) {
         s->count++;
         seL4_Word now = s->other->count;
         if (now != last) {
@@ -374,13 +386,14 @@ static void slice_spin(void *arg)
 
 TTEST(SCHED_0013, "round robin without Yield: equal-priority spinners share the CPU by time slice")
 {
-    /* 5 ticks of 2 ms per slice (syscalls.md §7): ~15 slices each in 300 ms. */
+    /* 5 ticks of 2 ms per slice (syscalls.md §7): about 3 slices each in 30 ms. */
     static struct slicer a, b;
     memset(&a, 0, sizeof(a));
     memset(&b, 0, sizeof(b));
     a.other = &b;
     b.other = &a;
-    a.deadline = b.deadline = tsc_after_ms(300);
+    a.deadline = b.deadline = tsc_after_ms(3000);
+    a.target = b.target = 3;
     SPAWN(ta, slice_spin, &a, T_PRIO);
     SPAWN(tb, slice_spin, &b, T_PRIO);
     settle();
@@ -401,10 +414,11 @@ TTEST(SCHED_0014, "the root (priority 255) and a 255 thread share the CPU by tim
     memset(&root, 0, sizeof(root));
     t.other = &root;
     root.other = &t;
-    t.deadline = root.deadline = tsc_after_ms(200);
+    t.deadline = root.deadline = tsc_after_ms(3000);
+    t.target = root.target = 2;
     SPAWN(th, slice_spin, &t, ROOT_PRIO);
     slice_spin(&root);
-    EXPECT(wait_flag(&th->done, 2000), "thread did not finish");
+    EXPECT(wait_flag(&th->done, 5000), "thread did not finish");
     EXPECT(root.switches >= 2 && t.switches >= 2,
            "no preemption between equal priorities: root saw %lu switches, thread %lu",
            (unsigned long)root.switches, (unsigned long)t.switches);
