@@ -263,4 +263,11 @@ void out_hex(seL4_Word v);
 void out_dec(seL4_Word v);
 void out_char(char c);
 
+/* ---- coverage (root only, coverage.c) ------------------------------------ */
+/* Calls through a cptr beyond the root CNode: the type is not identified. */
+#define COV_TYPE_UNRESOLVED 32
+void cov_call(unsigned ctype, seL4_Word label, seL4_Word err);
+void cov_fault(seL4_Word label);
+void cov_print(void);
+
 #endif

@@ -13,6 +13,7 @@
  *   fuzz: last operations: ...            the ring of the last 64 calls
  *                                         (periodically, on failure, at the end)
  *   fuzz: FAIL ...                        something that must not happen
+ *   fuzz: cov ... / fuzz: covfault ...    what the Calls reached (coverage.c)
  *   fuzz: seed S ops N done, E errors returned, F threads faulted
  * then seL4_DebugHalt.
  */
@@ -691,6 +692,8 @@ static void run(struct inv *v)
         }
         if (l != 0)
             n_errors++;
+        if (v->ctype != CT_EP)
+            cov_call(v->cptr < ROOT_SLOTS ? v->ctype : COV_TYPE_UNRESOLVED, v->label, l);
         checksum_add(op_no);
         checksum_add(v->r_info);
     }
@@ -1652,8 +1655,10 @@ static void op_ripc(void)
             n_msgs++;
         if ((badge & BADGE_FAULT) &&
             (l == seL4_Fault_CapFault || l == seL4_Fault_UnknownSyscall ||
-             l == seL4_Fault_UserException || l == seL4_Fault_VMFault))
+             l == seL4_Fault_UserException || l == seL4_Fault_VMFault)) {
             n_faults++;
+            cov_fault(l);
+        }
         unsigned d = (unsigned)rng_below(&R, 100);
         if (badge != 0 && d < 70) {
             struct inv *w = new_inv(0, 0, 0);
@@ -2033,6 +2038,7 @@ int main(void)
     reset();        /* reclaim everything: the final consistency checks */
     progress(op_no);
     print_ring("end");
+    cov_print();
     print_summary("done");
     finish();
 }

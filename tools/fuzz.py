@@ -29,6 +29,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
+import fuzzcov  # noqa: E402
 
 DONE = re.compile(r"^fuzz: seed (\d+) ops (\d+) done, (\d+) errors returned, (\d+) threads faulted$")
 PROGRESS = re.compile(r"^fuzz: op (\d+)/(\d+): ")
@@ -89,7 +90,7 @@ def judge(r, ops):
     return True, done[-1].group(0)
 
 
-def run_seed(args, seed, kernel, root, logdir):
+def run_seed(args, seed, kernel, root, logdir, cov):
     log = os.path.join(logdir, f"seed-{seed}-ops-{args.ops}.log")
     append = f"print_errors=0 halt_when_idle={IDLE_TICKS}"
     if args.invariants:
@@ -100,6 +101,7 @@ def run_seed(args, seed, kernel, root, logdir):
     print(f"fuzz: seed {seed}, {args.ops} ops (timeout {timeout:.0f} s, log {log})", flush=True)
     r = qemu.boot(kernel, root, append=append, timeout=timeout, log=log)
     ok, reason = judge(r, args.ops)
+    cov.add_log(r.lines)
     kernel_faults = sum(1 for line in r.lines if "no fault handler, thread suspended" in line)
     if ok:
         print(f"[PASS] seed {seed}: {reason} ({r.wall_s:.1f} s; kernel reported "
@@ -129,6 +131,9 @@ def main():
                         "kernel command line; 0: not passed; ignored by kernels without it)")
     p.add_argument("--append", default="", help="more kernel command line options")
     p.add_argument("--timeout", type=float, help="seconds per boot (default scales with --ops)")
+    p.add_argument("--coverage", action="store_true",
+                   help="print the table of labels and error codes reached (always written to "
+                        "BUILD/fuzzer/coverage.txt)")
     p.add_argument("--stop", action="store_true",
                    help="stop at the first failing seed (default: run them all)")
     p.add_argument("--no-build", action="store_true",
@@ -152,6 +157,7 @@ def main():
     build_log = os.path.join(logdir, "build.log")
 
     passed, failed = [], []
+    cov = fuzzcov.Coverage()
     start = time.monotonic()
     for seed in seeds:
         if not args.no_build and not build(args.build, seed, args.ops, args.trace, build_log):
@@ -160,12 +166,20 @@ def main():
             print("\n".join(tail))
             print(f"fuzz: build failed; log: {build_log}")
             return 2
-        if run_seed(args, seed, kernel, root, logdir):
+        if run_seed(args, seed, kernel, root, logdir, cov):
             passed.append(seed)
         else:
             failed.append(seed)
             if args.stop:
                 break
+    if not cov.empty():
+        path = os.path.join(args.build, "fuzzer", "coverage.txt")
+        with open(path, "w") as f:
+            f.write(f"seeds {args.seeds}, {args.ops} ops each (the root's Calls)\n")
+            f.write("\n".join(cov.table()) + "\n")
+        print(f"fuzz: coverage: {cov.summary()}; table: {path}")
+        if args.coverage:
+            print("\n".join(cov.table()))
     print(f"fuzz: {len(passed)} seeds passed, {len(failed)} failed"
           + (f" (failed: {' '.join(map(str, failed))})" if failed else "")
           + f"; {time.monotonic() - start:.0f} s")
