@@ -69,6 +69,8 @@ void thread_cancel_ipc(tcb_t *t)
 void thread_suspend(tcb_t *t)
 {
     thread_cancel_ipc(t);
+    /* A suspended thread's restarted CancelBadgedSends is a new call. */
+    badged_sends_forget(t);
     /* A running thread continues after its current syscall when resumed. */
     if (t->state == THREAD_RUNNING)
         arch_set_reg(&t->ctx, FR_FAULT_IP, arch_get_reg(&t->ctx, FR_RIP));

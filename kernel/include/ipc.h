@@ -99,7 +99,18 @@ void endpoint_cancel_all(paddr_t ep);
  */
 bool endpoint_cancel_one(paddr_t ep);
 bool ntfn_cancel_one(paddr_t ntfn);
-void endpoint_cancel_badged_sends(paddr_t ep, word_t badge);
+/*
+ * CNode_CancelBadgedSends by caller (object/badged_sends.c): threads queued
+ * to send on ep with the badge redo their system call, one work unit each;
+ * false if preempted (caller remembers how far it got).
+ */
+bool endpoint_cancel_badged_sends(tcb_t *caller, paddr_t ep, word_t badge);
+/* Every removal of a thread from an endpoint's queue calls this first. */
+void badged_sends_unlinking(tcb_t *t);
+/* The thread's stopped CancelBadgedSends is abandoned (or finished). */
+void badged_sends_forget(tcb_t *caller);
+/* Sequence number of the last send that blocked (tcb.send_seq). */
+extern uint64_t ep_send_seq;
 void endpoint_remove_thread(tcb_t *t);
 
 /* Notification operations (object/notification.c). */

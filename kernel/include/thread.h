@@ -65,6 +65,18 @@ typedef struct tcb {
     vaddr_t ipc_buffer_vaddr;   /* tcbIPCBuffer */
     cte_t slots[5];             /* the TCB's own cap slots, TCB_SLOT_* */
     char name[TCB_NAME_MAX];    /* debug name (seL4_DebugNameThread) */
+    uint64_t send_seq;          /* when it queued to send (ep_send_seq) */
+    /*
+     * A CNode_CancelBadgedSends this thread made that stopped part-way
+     * (object/badged_sends.c): the endpoint (0: none), the badge, the last
+     * send_seq the call looks at, and the queued thread it resumes after
+     * (NULL: at the head). cbs_owner is the reverse link, on that thread.
+     */
+    paddr_t cbs_ep;
+    word_t cbs_badge;
+    uint64_t cbs_limit;
+    struct tcb *cbs_after;
+    struct tcb *cbs_owner;
 } tcb_t;
 
 /* The TCB object is 2^11 bytes in this configuration (objects.md). */

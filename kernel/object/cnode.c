@@ -217,7 +217,7 @@ static bool decode_save_caller(invocation_t *inv, cte_t *dest, syscall_error_t *
     return true;
 }
 
-static bool decode_cancel_badged_sends(cte_t *dest, syscall_error_t *e)
+static bool decode_cancel_badged_sends(invocation_t *inv, cte_t *dest, syscall_error_t *e)
 {
     cap_t cap = dest->cap;
     if (cap_get_type(cap) != CAP_ENDPOINT || cap_ipc_rights(cap) != RIGHTS_ALL)
@@ -225,7 +225,8 @@ static bool decode_cancel_badged_sends(cte_t *dest, syscall_error_t *e)
                           "CancelBadgedSends needs an endpoint cap with all rights");
     /* Threads queued to send with this badge redo their Send; badge 0: nothing. */
     if (cap_ipc_badge(cap) != 0)
-        endpoint_cancel_badged_sends(cap_ipc_paddr(cap), cap_ipc_badge(cap));
+        inv->preempted = !endpoint_cancel_badged_sends(inv->caller, cap_ipc_paddr(cap),
+                                                       cap_ipc_badge(cap));
     return true;
 }
 
@@ -247,7 +248,7 @@ bool decode_cnode_invocation(invocation_t *inv, syscall_error_t *e)
         inv->preempted = !cte_delete_preemptible(dest);
         return true;
     case CNodeCancelBadgedSends:
-        return decode_cancel_badged_sends(dest, e);
+        return decode_cancel_badged_sends(inv, dest, e);
     case CNodeSaveCaller:
         return decode_save_caller(inv, dest, e);
     case CNodeRotate:

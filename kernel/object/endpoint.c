@@ -57,6 +57,7 @@ static void send(tcb_t *sender, cap_t cap, bool blocking, bool is_call, bool for
         if (!blocking)
             return;                     /* NBSend: no receiver, message dropped */
         sender->blocked = how;
+        sender->send_seq = ++ep_send_seq;
         thread_set_state(sender, THREAD_BLOCKED_ON_SEND);
         queue_append(&q, sender);
         ep_set(ep, q, EP_SEND);
@@ -104,6 +105,7 @@ void ipc_receive(tcb_t *receiver, cap_t cap, bool blocking)
     }
 
     tcb_t *sender = q.head;
+    badged_sends_unlinking(sender);
     queue_remove(&q, sender);
     ep_set(ep, q, q.head != NULL ? EP_SEND : EP_IDLE);
     ipc_block_t how = sender->blocked;
@@ -156,6 +158,7 @@ static void restart_all(thread_queue_t q)
 {
     for (tcb_t *t = q.head, *next; t != NULL; t = next) {
         next = t->ipc_next;
+        badged_sends_unlinking(t);
         t->ipc_next = t->ipc_prev = NULL;
         thread_set_state(t, THREAD_RESTART);
         sched_enqueue(t);
@@ -178,6 +181,7 @@ bool endpoint_cancel_one(paddr_t ep_paddr)
     if (t == NULL)
         return false;
     ep_state_t state = ep_state(ep);
+    badged_sends_unlinking(t);
     queue_remove(&q, t);
     ep_set(ep, q, q.head != NULL ? state : EP_IDLE);
     thread_set_state(t, THREAD_RESTART);
@@ -185,28 +189,12 @@ bool endpoint_cancel_one(paddr_t ep_paddr)
     return true;
 }
 
-void endpoint_cancel_badged_sends(paddr_t ep_paddr, word_t badge)
-{
-    endpoint_t *ep = ep_ptr(ep_paddr);
-    if (ep_state(ep) != EP_SEND)
-        return;
-    thread_queue_t q = ep_queue(ep);
-    for (tcb_t *t = q.head, *next; t != NULL; t = next) {
-        next = t->ipc_next;
-        if (t->blocked.badge != badge)
-            continue;
-        queue_remove(&q, t);
-        thread_set_state(t, THREAD_RESTART);
-        sched_enqueue(t);
-    }
-    ep_set(ep, q, q.head != NULL ? EP_SEND : EP_IDLE);
-}
-
 void endpoint_remove_thread(tcb_t *t)
 {
     endpoint_t *ep = ep_ptr(t->blocked.object);
     thread_queue_t q = ep_queue(ep);
     ep_state_t state = ep_state(ep);
+    badged_sends_unlinking(t);
     queue_remove(&q, t);
     ep_set(ep, q, q.head != NULL ? state : EP_IDLE);
 }

@@ -16,6 +16,7 @@
 static void finalise_thread(tcb_t *t)
 {
     thread_cancel_ipc(t);
+    badged_sends_forget(t);
     ntfn_unbind(t);
     thread_set_state(t, THREAD_INACTIVE);
     sched_forget(t);

@@ -91,6 +91,8 @@ static bool decode_write_registers(invocation_t *inv, syscall_error_t *e)
     for (unsigned i = 0; i < count; i++)
         write_context_reg(t, i, sanitise(i, inv_mr(inv, 2 + i)));
     force_full_restore(t);
+    /* Whatever system call it redoes now is a new one. */
+    badged_sends_forget(t);
     if (flags & 1)
         thread_restart(t);
     return true;
@@ -119,6 +121,8 @@ static bool decode_copy_registers(invocation_t *inv, syscall_error_t *e)
     }
     if (dest != inv->caller)
         force_full_restore(dest);
+    if (flags & (BIT(2) | BIT(3)))
+        badged_sends_forget(dest);
     return true;
 }
 

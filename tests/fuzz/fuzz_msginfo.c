@@ -50,8 +50,8 @@
 void object_finalise(cap_t cap) { (void)cap; NEVER("object_finalise"); }
 unsigned fault_message(const tcb_t *t, word_t *mrs, unsigned max)
 { (void)t; (void)mrs; (void)max; NEVER("fault_message"); }
-void endpoint_cancel_badged_sends(paddr_t ep, word_t badge)
-{ (void)ep; (void)badge; NEVER("endpoint_cancel_badged_sends"); }
+bool endpoint_cancel_badged_sends(tcb_t *caller, paddr_t ep, word_t badge)
+{ (void)caller; (void)ep; (void)badge; NEVER("endpoint_cancel_badged_sends"); }
 void ipc_send(tcb_t *sender, cap_t cap, bool blocking, bool is_call)
 { (void)sender; (void)cap; (void)blocking; (void)is_call; NEVER("ipc_send"); }
 void ipc_reply(tcb_t *replier, cte_t *slot) { (void)replier; (void)slot; NEVER("ipc_reply"); }
