@@ -368,3 +368,244 @@ TTEST(PREEMPT_0006, "Deleting the last cap to an endpoint and a notification wit
     EXPECT(fb == BIT(12), "free bytes %#lx: an object survived", (unsigned long)fb);
     return PASS;
 }
+
+/* ------------------------------------------------------------------------ */
+/* CNode_CancelBadgedSends on a long queue (PREEMPT_0007-0009)               */
+/* ------------------------------------------------------------------------ */
+
+/*
+ * Senders without a stack or IPC buffer: each runs this loop, sending a
+ * one-word message (its number, from r14) through the cap in r12 (info in
+ * r13), and sends again whenever a Send completes.
+ */
+void cbs_sender_loop(void);
+__asm__(".text\n"
+        ".globl cbs_sender_loop\n"
+        "cbs_sender_loop:\n"
+        "1:  movq %r12, %rdi\n"
+        "    movq %r13, %rsi\n"
+        "    movq $-3, %rdx\n"          /* seL4_SysSend */
+        "    movq %r14, %r10\n"         /* MR0 */
+        "    syscall\n"
+        "    jmp 1b\n");
+
+#define NS          512                 /* senders */
+#define NBADGES     5
+
+struct senders {
+    seL4_CPtr ep;                       /* unbadged, all rights */
+    seL4_CPtr cap[NBADGES + 1];         /* cap[b]: badge b, all rights */
+    seL4_CPtr first[NS / 256];          /* the TCB caps, 256 per range */
+    seL4_Word badge[NS];
+    int order[NS];                      /* the queue, front first */
+    int n;                              /* threads in it */
+};
+
+static struct senders sd;
+
+static seL4_CPtr sender_tcb(int i)
+{
+    return sd.first[i / 256] + (seL4_Word)(i % 256);
+}
+
+/*
+ * NS TCBs from ut at priority prio, thread i sending with badge badge_of[i];
+ * each is started and runs until it blocks before the next starts, so the
+ * queue holds 0, 1, ..., NS - 1 in that order.
+ */
+static test_result_t senders_start(seL4_CPtr ut, seL4_Word prio, const seL4_Word *badge_of)
+{
+    for (int b = 1; b <= NBADGES; b++) {
+        sd.cap[b] = cap_mint(sd.ep, seL4_AllRights, (seL4_Word)b);
+        EXPECT(sd.cap[b] != 0, "mint: %s", thread_error());
+    }
+    for (int k = 0; k < NS / 256; k++) {
+        sd.first[k] = slot_alloc_range(256);
+        EXPECT(sd.first[k] != 0, "no slots");
+        EXPECT_ERR(seL4_Untyped_Retype(ut, seL4_TCBObject, 0, ROOT_CNODE, 0, 0, sd.first[k], 256),
+                   seL4_NoError);
+    }
+    for (int i = 0; i < NS; i++) {
+        seL4_CPtr tcb = sender_tcb(i);
+        sd.badge[i] = badge_of[i];
+        EXPECT_ERR(seL4_TCB_Configure(tcb, 0, ROOT_CNODE, 0, seL4_CapInitThreadVSpace, 0, 0,
+                                      seL4_CapNull), seL4_NoError);
+        EXPECT_ERR(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, prio), seL4_NoError);
+        seL4_UserContext ctx;
+        memset(&ctx, 0, sizeof(ctx));
+        ctx.rip = (seL4_Word)(uintptr_t)cbs_sender_loop;
+        ctx.rflags = RFLAGS_DEFAULT;
+        ctx.r12 = sd.cap[badge_of[i]];
+        ctx.r13 = seL4_MessageInfo_new(0, 0, 0, 1).words[0];
+        ctx.r14 = (seL4_Word)i;
+        EXPECT_ERR(seL4_TCB_WriteRegisters(tcb, true, 0, 20, &ctx), seL4_NoError);
+        settle();
+        sd.order[i] = i;
+    }
+    sd.n = NS;
+    return PASS;
+}
+
+static void senders_end(seL4_CPtr ut)
+{
+    (void)r_revoke(ut);
+    for (int k = 0; k < NS / 256; k++)
+        slot_free_range(sd.first[k], 256);
+}
+
+/*
+ * Takes everything queued (the root is above the senders, so nobody sends
+ * meanwhile): got[0..*n-1] = sender numbers, front first. Each must carry
+ * its own badge.
+ */
+static test_result_t drain(int *got, int *n)
+{
+    *n = 0;
+    for (;;) {
+        seL4_Word badge = 0;
+        (void)seL4_NBRecv(sd.ep, &badge);
+        if (badge == 0)
+            return PASS;
+        seL4_Word id = seL4_GetMR(0);
+        EXPECT(id < NS && *n < NS, "message %lu (badge %lu)", (unsigned long)id,
+               (unsigned long)badge);
+        EXPECT(badge == sd.badge[id], "sender %lu came with badge %lu, has %lu",
+               (unsigned long)id, (unsigned long)badge, (unsigned long)sd.badge[id]);
+        got[(*n)++] = (int)id;
+    }
+}
+
+/*
+ * After CancelBadgedSends(b): the queue holds the other senders in their
+ * order (matching ones may follow them only if they ran and sent again
+ * while the call was stopped: rerun_ok). Then every sender runs, and all
+ * NS must be queued again, each once (the cancelled ones were restarted,
+ * not lost).
+ */
+static test_result_t check_after_cancel(seL4_Word b, bool rerun_ok)
+{
+    static int got[NS];
+    int n;
+    CHECK(drain(got, &n));
+    int j = 0;
+    for (int i = 0; i < sd.n; i++) {
+        int id = sd.order[i];
+        if (sd.badge[id] == b)
+            continue;
+        EXPECT(j < n && got[j] == id, "badge %lu: queue position %d holds %d, expected %d",
+               (unsigned long)b, j, j < n ? got[j] : -1, id);
+        j++;
+    }
+    for (; j < n; j++)
+        EXPECT(rerun_ok && sd.badge[got[j]] == b, "badge %lu: sender %d (badge %lu) queued "
+               "after the others", (unsigned long)b, got[j], (unsigned long)sd.badge[got[j]]);
+    settle();
+    CHECK(drain(got, &n));
+    EXPECT(n == NS, "badge %lu: %d senders queued again, expected %d", (unsigned long)b, n, NS);
+    static bool seen[NS];
+    memset(seen, 0, sizeof(seen));
+    for (int i = 0; i < n; i++) {
+        EXPECT(!seen[got[i]], "sender %d queued twice", got[i]);
+        seen[got[i]] = true;
+    }
+    /*
+     * Queue them again in a known order (woken threads run in an order the
+     * scheduler picks): all stopped, then started one at a time.
+     */
+    for (int i = 0; i < NS; i++)
+        EXPECT_ERR(seL4_TCB_Suspend(sender_tcb(i)), seL4_NoError);
+    for (int i = 0; i < NS; i++) {
+        EXPECT_ERR(seL4_TCB_Resume(sender_tcb(i)), seL4_NoError);
+        settle();
+        sd.order[i] = i;
+    }
+    return PASS;
+}
+
+/* Badges 1-4 mixed; badge 5 only on the last 16 (a long prefix to pass). */
+static void mixed_badges(seL4_Word *badge_of)
+{
+    for (int i = 0; i < NS; i++)
+        badge_of[i] = i >= NS - 16 ? 5 : 1 + (seL4_Word)((i * 7 + i / 3) % 4);
+}
+
+/* One CancelBadgedSends per badge (5 first), each checked; preemptions counted. */
+static test_result_t cancel_each_badge(bool rerun_ok, seL4_Word *evidence)
+{
+    for (int k = 0; k < NBADGES; k++) {
+        seL4_Word b = (seL4_Word)(NBADGES - k);
+        (void)preempt_stats(true);
+        EXPECT_ERR(root_prio(OP_PRIO), seL4_NoError);
+        seL4_Error err = seL4_CNode_CancelBadgedSends(ROOT_CNODE, sd.cap[b], ROOT_DEPTH);
+        EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
+        struct preempt_stats st = preempt_stats(false);
+        EXPECT(err == seL4_NoError, "CancelBadgedSends(%lu): %s", (unsigned long)b,
+               err_name(err));
+        *evidence += st.preemptions;
+        CHECK(check_after_cancel(b, rerun_ok));
+    }
+    return PASS;
+}
+
+TTEST(PREEMPT_0007, "CancelBadgedSends on 512 queued senders (5 badges): exactly the matching ones restarted, the rest in order")
+{
+    NEW_UT(ut, 21);
+    NEW_EP(ep);
+    sd.ep = ep;
+    static seL4_Word badge_of[NS];
+    mixed_badges(badge_of);
+    /* Below the root's OP_PRIO: nothing runs while the call is stopped. */
+    CHECK(senders_start(ut, 50, badge_of));
+    seL4_Word evidence = 0;
+    CHECK(cancel_each_badge(false, &evidence));
+    senders_end(ut);
+    return PASS;
+}
+
+static test_result_t attempt_PREEMPT_0008(seL4_Word *evidence)
+{
+    NEW_UT(ut, 21);
+    NEW_EP(ep);
+    sd.ep = ep;
+    static seL4_Word badge_of[NS];
+    mixed_badges(badge_of);
+    /*
+     * Above the root's OP_PRIO: whenever the call stops, the senders it
+     * restarted so far run and send again before it resumes. The call must
+     * not cancel them a second time (with preempt=stress it would never
+     * end), and must finish.
+     */
+    CHECK(senders_start(ut, OP_PRIO + 50, badge_of));
+    TICKER_START();
+    test_result_t r = cancel_each_badge(true, evidence);
+    ticker_end();
+    senders_end(ut);
+    return r;
+}
+
+TTEST(PREEMPT_0008, "CancelBadgedSends under ~5 kHz interrupts, restarted senders sending again meanwhile: right result, and it ends")
+{
+    return until_preempted(attempt_PREEMPT_0008, "CancelBadgedSends");
+}
+
+TTEST(PREEMPT_0009, "CancelBadgedSends restarting all 512 queued senders leaves the endpoint idle")
+{
+    NEW_UT(ut, 21);
+    NEW_EP(ep);
+    sd.ep = ep;
+    static seL4_Word badge_of[NS];
+    for (int i = 0; i < NS; i++)
+        badge_of[i] = 2;
+    CHECK(senders_start(ut, 50, badge_of));
+    EXPECT_ERR(root_prio(OP_PRIO), seL4_NoError);
+    seL4_Error err = seL4_CNode_CancelBadgedSends(ROOT_CNODE, sd.cap[2], ROOT_DEPTH);
+    EXPECT_ERR(root_prio(ROOT_PRIO), seL4_NoError);
+    EXPECT(err == seL4_NoError, "CancelBadgedSends: %s", err_name(err));
+    /* Idle: a Recv now would block, NBRecv finds nothing. */
+    seL4_Word badge = 0x999;
+    (void)seL4_NBRecv(ep, &badge);
+    EXPECT(badge == 0, "NBRecv after the cancel: badge %lu", (unsigned long)badge);
+    CHECK(check_after_cancel(2, false));
+    senders_end(ut);
+    return PASS;
+}
