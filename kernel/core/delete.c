@@ -22,6 +22,7 @@
 #include "delete.h"
 #include "preempt.h"
 #include "ipc.h"
+#include "irq.h"
 
 /*
  * Where the last preempted deletion stopped, so that resuming it does not
@@ -96,11 +97,15 @@ static cte_t *walk_down(cte_t *top)
  * The last cap to an endpoint or notification with threads queued: they
  * are restarted one work unit at a time while the cap stays in place (the
  * queue is consistent at every step), then the object is finalised as
- * usual. False if preempted.
+ * usual. The last IRQ handler cap first deletes the IRQ's notification
+ * copy the same way (it may be the notification's last cap). False if
+ * preempted.
  */
 static bool drain_waiters(cap_t cap, bool preemptible)
 {
     cap_type_t t = cap_get_type(cap);
+    if (preemptible && t == CAP_IRQ_HANDLER)
+        return irq_clear_notification_preemptible(cap_irq(cap));
     if (!preemptible || (t != CAP_ENDPOINT && t != CAP_NOTIFICATION))
         return true;
     paddr_t obj = cap_ipc_paddr(cap);

@@ -3,6 +3,7 @@
 #include "arch.h"
 #ifdef ARCA_HOST_TEST
 #include "ipc.h"
+#include "irq.h"
 #endif
 
 unsigned preempt_mode = PREEMPT_ON;
@@ -80,5 +81,12 @@ __attribute__((weak)) bool ntfn_cancel_one(paddr_t ntfn)
 {
     (void)ntfn;
     return false;
+}
+
+/* Host tests have no IRQ notification slots. */
+__attribute__((weak)) bool irq_clear_notification_preemptible(unsigned irq)
+{
+    (void)irq;
+    return true;
 }
 #endif

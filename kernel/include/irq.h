@@ -25,6 +25,12 @@ void irq_ack(unsigned irq);
 /* Installs a copy of the notification cap in slot src (replacing any). */
 void irq_set_notification(unsigned irq, cte_t *src);
 void irq_clear_notification(unsigned irq);
+/*
+ * The same, stopping part-way (false) if the copy is the last cap to a
+ * notification with a long queue of waiters: they are restarted one work
+ * unit each while the copy stays in place (docs/preemption.md).
+ */
+bool irq_clear_notification_preemptible(unsigned irq);
 /* From the interrupt entry: mask, signal, acknowledge the controller. */
 void irq_deliver(unsigned irq);
 

@@ -79,6 +79,11 @@ void irq_clear_notification(unsigned irq)
     cte_delete(&irq_notification[irq]);
 }
 
+bool irq_clear_notification_preemptible(unsigned irq)
+{
+    return cte_delete_preemptible(&irq_notification[irq]);
+}
+
 void irq_deliver(unsigned irq)
 {
     if (!irq_is_active(irq)) {
@@ -193,11 +198,14 @@ bool decode_irq_handler_invocation(invocation_t *inv, syscall_error_t *e)
         cap_t n = inv->extra[0]->cap;
         if (cap_get_type(n) != CAP_NOTIFICATION || !(cap_ipc_rights(n) & RIGHT_WRITE))
             return err_invalid_capability(e, 0, "needs a notification cap with Write");
-        irq_set_notification(irq, inv->extra[0]);
+        /* The old copy goes first: the call restarts until it is gone. */
+        inv->preempted = !irq_clear_notification_preemptible(irq);
+        if (!inv->preempted)
+            irq_set_notification(irq, inv->extra[0]);
         return true;
     }
     case IRQClearIRQHandler:
-        irq_clear_notification(irq);
+        inv->preempted = !irq_clear_notification_preemptible(irq);
         return true;
     default:
         return err_simple(e, seL4_IllegalOperation, "not an IRQ handler invocation");

@@ -374,9 +374,9 @@ TTEST(PREEMPT_0006, "Deleting the last cap to an endpoint and a notification wit
 /* ------------------------------------------------------------------------ */
 
 /*
- * Senders without a stack or IPC buffer: each runs this loop, sending a
- * one-word message (its number, from r14) through the cap in r12 (info in
- * r13), and sends again whenever a Send completes.
+ * Threads without a stack or IPC buffer: each runs this loop, making
+ * system call r15 (Send: a one-word message, its number from r14) on the
+ * cap in r12 (info in r13), and makes it again whenever it completes.
  */
 void cbs_sender_loop(void);
 __asm__(".text\n"
@@ -384,10 +384,24 @@ __asm__(".text\n"
         "cbs_sender_loop:\n"
         "1:  movq %r12, %rdi\n"
         "    movq %r13, %rsi\n"
-        "    movq $-3, %rdx\n"          /* seL4_SysSend */
+        "    movq %r15, %rdx\n"
         "    movq %r14, %r10\n"         /* MR0 */
         "    syscall\n"
         "    jmp 1b\n");
+
+/* Starts (or restarts) tcb in that loop. */
+static seL4_Error loop_start(seL4_CPtr tcb, seL4_Word sys, seL4_CPtr cap, seL4_Word id)
+{
+    seL4_UserContext ctx;
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.rip = (seL4_Word)(uintptr_t)cbs_sender_loop;
+    ctx.rflags = RFLAGS_DEFAULT;
+    ctx.r12 = cap;
+    ctx.r13 = seL4_MessageInfo_new(0, 0, 0, 1).words[0];
+    ctx.r14 = id;
+    ctx.r15 = sys;
+    return seL4_TCB_WriteRegisters(tcb, true, 0, 20, &ctx);
+}
 
 #define NS          512                 /* senders */
 #define NBADGES     5
@@ -431,14 +445,8 @@ static test_result_t senders_start(seL4_CPtr ut, seL4_Word prio, const seL4_Word
         EXPECT_ERR(seL4_TCB_Configure(tcb, 0, ROOT_CNODE, 0, seL4_CapInitThreadVSpace, 0, 0,
                                       seL4_CapNull), seL4_NoError);
         EXPECT_ERR(seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, prio), seL4_NoError);
-        seL4_UserContext ctx;
-        memset(&ctx, 0, sizeof(ctx));
-        ctx.rip = (seL4_Word)(uintptr_t)cbs_sender_loop;
-        ctx.rflags = RFLAGS_DEFAULT;
-        ctx.r12 = sd.cap[badge_of[i]];
-        ctx.r13 = seL4_MessageInfo_new(0, 0, 0, 1).words[0];
-        ctx.r14 = (seL4_Word)i;
-        EXPECT_ERR(seL4_TCB_WriteRegisters(tcb, true, 0, 20, &ctx), seL4_NoError);
+        EXPECT_ERR(loop_start(tcb, (seL4_Word)seL4_SysSend, sd.cap[badge_of[i]], (seL4_Word)i),
+                   seL4_NoError);
         settle();
         sd.order[i] = i;
     }
@@ -607,5 +615,98 @@ TTEST(PREEMPT_0009, "CancelBadgedSends restarting all 512 queued senders leaves 
     EXPECT(badge == 0, "NBRecv after the cancel: badge %lu", (unsigned long)badge);
     CHECK(check_after_cancel(2, false));
     senders_end(ut);
+    return PASS;
+}
+
+/*
+ * 256 threads wait on a notification whose only cap left is the copy an IRQ
+ * handler holds; that copy goes by IRQHandler_Clear, by SetNotification
+ * with another notification, or with the last IRQHandler cap. Each time the
+ * waiters are all restarted (the kernel does this one per work unit,
+ * stopping under preempt=stress); restarted, their Wait finds no cap and
+ * they fault to `fep`, which counts them.
+ */
+#define NW 256
+
+static test_result_t waiters_arm(seL4_CPtr first, seL4_CPtr ntfn)
+{
+    for (int i = 0; i < NW; i++) {
+        EXPECT_ERR(loop_start(first + (seL4_Word)i, (seL4_Word)seL4_SysRecv, ntfn, 0),
+                   seL4_NoError);
+        settle();
+    }
+    return PASS;
+}
+
+/* All NW waiters faulted (each Calls fep once); nobody else sent. */
+static test_result_t waiters_faulted(seL4_CPtr fep, const char *how)
+{
+    int n = 0;
+    for (;;) {
+        seL4_Word badge = 0;
+        seL4_MessageInfo_t info = seL4_NBRecv(fep, &badge);
+        if (badge == 0)
+            break;
+        EXPECT(seL4_MessageInfo_get_label(info) == seL4_Fault_CapFault,
+               "%s: fault label %lu", how, (unsigned long)seL4_MessageInfo_get_label(info));
+        n++;
+    }
+    EXPECT(n == NW, "%s: %d waiters faulted, expected %d", how, n, NW);
+    return PASS;
+}
+
+TTEST(PREEMPT_0010, "An IRQ handler's notification copy as the last cap, 256 waiters: Clear, SetNotification and handler deletion restart them all")
+{
+    NEW_UT(ut, 20);
+    NEW_EP(ep);
+    NEW_MINT(fep, ep, seL4_AllRights, 1);
+    NEW_SLOT(handler);
+    seL4_CPtr first = slot_alloc_range(NW);
+    EXPECT(first != 0, "no slots");
+    EXPECT_ERR(seL4_Untyped_Retype(ut, seL4_TCBObject, 0, ROOT_CNODE, 0, 0, first, NW),
+               seL4_NoError);
+    for (int i = 0; i < NW; i++) {
+        EXPECT_ERR(seL4_TCB_Configure(first + (seL4_Word)i, fep, ROOT_CNODE, 0,
+                                      seL4_CapInitThreadVSpace, 0, 0, seL4_CapNull),
+                   seL4_NoError);
+        EXPECT_ERR(seL4_TCB_SetPriority(first + (seL4_Word)i, seL4_CapInitThreadTCB, 50),
+                   seL4_NoError);
+    }
+    NEW_NTFN(other);
+    for (int how = 0; how < 3; how++) {
+        static const char *const what[] = { "Clear", "SetNotification", "handler deletion" };
+        EXPECT_ERR(seL4_IRQControl_GetIOAPIC(seL4_CapIRQControl, ROOT_CNODE, handler, ROOT_DEPTH,
+                                             0, 2, 0, 0, PT_VECTOR), seL4_NoError);
+        NEW_UT(un, 12);
+        NEW_OBJ(ntfn, un, seL4_NotificationObject, 0);
+        EXPECT_ERR(seL4_IRQHandler_SetNotification(handler, ntfn), seL4_NoError);
+        CHECK(waiters_arm(first, ntfn));
+        /* The waiters stay queued: the IRQ's copy still names the object. */
+        EXPECT_ERR(r_delete(ntfn), seL4_NoError);
+        settle();
+        int n = 0;
+        for (seL4_Word badge = 1; badge != 0; n++)
+            (void)seL4_NBRecv(fep, &badge);
+        EXPECT(n == 1, "%s: a waiter faulted before the copy went", what[how]);
+        EXPECT(ut_free_bytes(un) < BIT(12), "%s: the notification is gone too early",
+               what[how]);
+        if (how == 0)
+            EXPECT_ERR(seL4_IRQHandler_Clear(handler), seL4_NoError);
+        else if (how == 1)
+            EXPECT_ERR(seL4_IRQHandler_SetNotification(handler, other), seL4_NoError);
+        else
+            EXPECT_ERR(r_delete(handler), seL4_NoError);
+        /* The notification is gone: un has no children left. */
+        seL4_Word fb = ut_free_bytes(un);
+        EXPECT(fb == BIT(12), "%s: free bytes %#lx, the notification survived", what[how],
+               (unsigned long)fb);
+        settle();
+        CHECK(waiters_faulted(fep, what[how]));
+        if (how != 2)
+            EXPECT_ERR(r_delete(handler), seL4_NoError);
+        slot_free(ntfn);
+    }
+    (void)r_revoke(ut);
+    slot_free_range(first, NW);
     return PASS;
 }
