@@ -216,5 +216,7 @@ NORETURN void c_handle_syscall(void)
         handle_ipc_syscall(t, number);
     else if (!handle_debug_syscall(t, number))
         handle_unknown_syscall(t, (word_t)number);
+    if (t->cbs_ep != 0)
+        badged_sends_syscall_done(t);
     sched_exit_kernel();
 }

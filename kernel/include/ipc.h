@@ -109,6 +109,12 @@ bool endpoint_cancel_badged_sends(tcb_t *caller, paddr_t ep, word_t badge);
 void badged_sends_unlinking(tcb_t *t);
 /* The thread's stopped CancelBadgedSends is abandoned (or finished). */
 void badged_sends_forget(tcb_t *caller);
+/*
+ * End of a system call of a thread with a record: it is kept only if this
+ * call was the CancelBadgedSends that stopped again (its restart), so one
+ * that fails instead (the cap was deleted meanwhile) does not leave it.
+ */
+void badged_sends_syscall_done(tcb_t *t);
 /* Sequence number of the last send that blocked (tcb.send_seq). */
 extern uint64_t ep_send_seq;
 void endpoint_remove_thread(tcb_t *t);

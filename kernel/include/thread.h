@@ -70,10 +70,12 @@ typedef struct tcb {
      * A CNode_CancelBadgedSends this thread made that stopped part-way
      * (object/badged_sends.c): the endpoint (0: none), the badge, the last
      * send_seq the call looks at, and the queued thread it resumes after
-     * (NULL: at the head). cbs_owner is the reverse link, on that thread.
+     * (NULL: at the head); cbs_stopped: it stopped in the current system
+     * call. cbs_owner is the reverse link, on the queued thread.
      */
     paddr_t cbs_ep;
     word_t cbs_badge;
+    bool cbs_stopped;
     uint64_t cbs_limit;
     struct tcb *cbs_after;
     struct tcb *cbs_owner;

@@ -31,9 +31,11 @@
  *
  * The record (endpoint, badge, limit, position) belongs to the calling
  * thread and means "this call is under way": it is dropped when the call
- * completes, and when anything else changes what the thread does next
- * (Suspend, WriteRegisters, CopyRegisters into it, its destruction). A
- * call for another endpoint or badge starts afresh.
+ * completes, at the end of any other system call of the thread (the
+ * restarted call failed, say, because its cap was deleted meanwhile:
+ * badged_sends_syscall_done), and when anything else changes what the
+ * thread does next (Suspend, WriteRegisters, CopyRegisters into it, its
+ * destruction). A call for another endpoint or badge starts afresh.
  *
  * A queued thread is the position of at most one caller. A walk due to stop
  * at a thread that is another caller's position takes one more step (so
@@ -85,6 +87,15 @@ void badged_sends_forget(tcb_t *caller)
 {
     set_position(caller, NULL);
     caller->cbs_ep = 0;
+    caller->cbs_stopped = false;
+}
+
+void badged_sends_syscall_done(tcb_t *t)
+{
+    if (t->cbs_stopped)
+        t->cbs_stopped = false;
+    else
+        badged_sends_forget(t);
 }
 
 static bool may_stop_at(const tcb_t *caller, const tcb_t *at)
@@ -110,6 +121,7 @@ bool endpoint_cancel_badged_sends(tcb_t *caller, paddr_t ep_paddr, word_t badge)
     while (t != NULL && t->send_seq <= caller->cbs_limit) {
         if (stop && may_stop_at(caller, last)) {
             set_position(caller, last);
+            caller->cbs_stopped = true;
             return false;
         }
         tcb_t *next = t->ipc_next;

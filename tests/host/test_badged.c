@@ -146,6 +146,10 @@ static bool call_entry(int c)
     static unsigned before[NT];
     memcpy(before, restarts, sizeof(before));
     bool done = endpoint_cancel_badged_sends(&callers[c], ep_addr(k->e), k->badge);
+    /* The end of the system call (syscall.c). */
+    if (callers[c].cbs_ep != 0)
+        badged_sends_syscall_done(&callers[c]);
+    CHECK_EQ(callers[c].cbs_ep != 0, !done);
     check_state();
     /* Only threads of this call's set were restarted, each once. */
     for (int i = 0; i < NT; i++) {
@@ -278,6 +282,11 @@ HOST_TEST(BADGED_0002)
             } else if (what < 88 && calls[c].active) {
                 /* The caller is suspended: its next call is a new one. */
                 badged_sends_forget(&callers[c]);
+                calls[c].active = false;
+            } else if (what < 91 && calls[c].active) {
+                /* Its restarted call fails (the cap went): a new one next. */
+                badged_sends_syscall_done(&callers[c]);
+                CHECK_EQ(callers[c].cbs_ep, 0);
                 calls[c].active = false;
             }
             check_state();
