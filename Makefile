@@ -253,13 +253,16 @@ host-test: $(HOST_TEST_BIN)
 	@mkdir -p $(BUILD)/logs
 	@$(HOST_TEST_BIN) | tee $(BUILD)/logs/host-tests.log
 
+# Only the main in-QEMU suite (one boot, as make test runs it).
 qemu-test: deps all
-	@$(PYTHON) tools/qemu.py test --kernel $(KERNEL_IMG) --root $(TESTS_ELF) \
-		--logdir $(BUILD)/logs
+	@mkdir -p $(BUILD)/logs
+	@$(PYTHON) tools/qemu.py boot --kernel $(KERNEL_IMG) --root $(TESTS_ELF) \
+		--append "print_errors=0 invariants=1009" --log $(BUILD)/logs/kernel-tests.log
 
 test: deps
 	@mkdir -p $(BUILD)/logs
-	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) $(SYSTEM_TEST_DEPS) $(FSCK_BIN) && \
+	@{ $(MAKE) --no-print-directory all $(HOST_TEST_BIN) $(SYSTEM_TEST_DEPS) $(FSCK_BIN) \
+		$(REPLAY_BINS) && \
 	   $(MAKE) --no-print-directory BUILD=$(BUILD)/domains DOMAINS=4 domain-images; } \
 		> $(BUILD)/logs/build.log 2>&1 || \
 		{ tail -40 $(BUILD)/logs/build.log; echo "build failed; log: $(BUILD)/logs/build.log"; \
@@ -547,7 +550,8 @@ app-run: deps app
 # or rm -r $(BUILD)/fuzz/obj when changing it).
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 20
-FUZZ_TARGETS ?= cspace cdt elf mmap acpi msginfo fscore
+FUZZ_ALL     := cspace cdt elf mmap acpi msginfo fscore
+FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(WARN) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
 	-fno-omit-frame-pointer -fno-pie -DARCA_HOST_TEST \
@@ -583,6 +587,27 @@ $(FUZZ_DIR)/fuzz_$(1): $(FUZZ_DIR)/obj/tests/fuzz/fuzz_$(1).o \
 	$(FUZZ_CC) $(FUZZ_LDFLAGS) -o $$@ $$^
 endef
 $(foreach t,cspace cdt elf mmap acpi msginfo fscore,$(eval $(call FUZZ_LINK_RULE,$(t))))
+
+# The same targets without libFuzzer, for make test (FUZZHOST_*): built with
+# gcc, ASan and UBSan; tests/fuzz/replay.c runs each over its seed corpus,
+# the kept findings and seeded random mutations of them (tools/testrun.py).
+REPLAY_DIR    := $(BUILD)/fuzz-replay
+REPLAY_CFLAGS := -std=gnu11 -O1 -g $(WARN) -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -fno-pie -DARCA_HOST_TEST \
+	-Ikernel/include -Itests/host/include -Ikernel/arch/x86_64/include -Ikernel/plat/pc \
+	-Ilibsel4/include -Iuser/include -Itests/fuzz -MMD -MP
+REPLAY_BINS   := $(patsubst %,$(REPLAY_DIR)/replay_%,$(FUZZ_ALL))
+
+$(REPLAY_DIR)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REPLAY_CFLAGS) -c $< -o $@
+
+define REPLAY_LINK_RULE
+$(REPLAY_DIR)/replay_$(1): $(REPLAY_DIR)/obj/tests/fuzz/fuzz_$(1).o \
+		$(REPLAY_DIR)/obj/tests/fuzz/replay.o $(patsubst %.c,$(REPLAY_DIR)/obj/%.o,$(FUZZ_SRC_$(1)))
+	$(CC) -fsanitize=address,undefined -no-pie -o $$@ $$^
+endef
+$(foreach t,$(FUZZ_ALL),$(eval $(call REPLAY_LINK_RULE,$(t))))
 
 .PHONY: fuzz-host fuzz-build fuzz-toolchain
 fuzz-toolchain:

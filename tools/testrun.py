@@ -25,6 +25,9 @@
   11. FUZZ_0001/0002: the syscall fuzzer (tools/fuzz.py) from fixed seeds,
       120,000 operations with the invariant checker, half of them with
       preempt=stress.
+  12. FUZZHOST_0001-0007: the host fuzz targets without libFuzzer
+      (tests/fuzz/replay.c, gcc + ASan/UBSan): seed corpus, kept findings
+      and 20,000 seeded mutations each.
 
 The kernel invariant checker (invariants=N: a full check at every Nth
 kernel exit) is on in every kernel-test boot except the latency boots, whose
@@ -37,6 +40,7 @@ Output: one line per test, "[PASS] NAME" or "[FAIL] NAME: reason", and
 "N passed, N failed" alone on the last line. Exit status 1 on any failure.
 """
 import argparse
+import glob
 import concurrent.futures
 import os
 import re
@@ -268,6 +272,40 @@ def run_fuzz(build):
     return out
 
 
+# The host fuzz targets without libFuzzer (tests/fuzz/replay.c, built with gcc,
+# ASan and UBSan): each over its seed corpus, its kept findings and this many
+# seeded random mutations of them.
+FUZZ_REPLAY = [("FUZZHOST_0001", "cspace"), ("FUZZHOST_0002", "cdt"), ("FUZZHOST_0003", "elf"),
+               ("FUZZHOST_0004", "mmap"), ("FUZZHOST_0005", "acpi"), ("FUZZHOST_0006", "msginfo"),
+               ("FUZZHOST_0007", "fscore")]
+FUZZ_REPLAY_MUTATIONS = 20000
+
+
+def run_fuzz_replay(build):
+    out = []
+    rdir = os.path.join(build, "fuzz-replay")
+    for name, target in FUZZ_REPLAY:
+        log = os.path.join(build, "logs", f"fuzzhost-{target}.log")
+        findings = sorted(glob.glob(os.path.join("tests", "fuzz", "findings", target + "-*")))
+        cmd = [os.path.join(rdir, f"replay_{target}"), target, str(FUZZ_REPLAY_MUTATIONS), "1",
+               os.path.join("tests", "fuzz", "corpus", target)] + findings
+        env = dict(os.environ, REPLAY_CRASH_DIR=rdir)
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env)
+            text, code = proc.stdout + proc.stderr, proc.returncode
+        except subprocess.TimeoutExpired:
+            text, code = "timeout after 600 s\n", None
+        with open(log, "w") as f:
+            f.write(text)
+        if code == 0:
+            out.append((name, True, ""))
+        else:
+            checks = [l for l in text.splitlines() if "fuzz check failed" in l or "ERROR:" in l]
+            why = checks[0].strip("= ") if checks else f"exit {code}"
+            out.append((name, False, f"{target}: {why}; log: {log}"))
+    return out
+
+
 def run_domain_suite(build, results):
     """The multi-domain suite on a kernel built with DOMAINS=4."""
     log = os.path.join(build, "logs", "domain-tests.log")
@@ -436,6 +474,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
         # The fuzzer rebuilds its image per seed: its runs go one after another.
         fuzz = pool.submit(run_fuzz, args.build)
+        replay = pool.submit(run_fuzz_replay, args.build)
         jobs = [pool.submit(run_crash, args.build, kernel, *c) for c in CRASHES]
         jobs += [pool.submit(run_selftest, args.build, kernel, *t) for t in SELFTESTS]
         jobs.append(pool.submit(run_uart, args.build, kernel))
@@ -448,7 +487,7 @@ def main():
             results.add(name, ok, reason)
         for name, ok, reason in fs_job.result():
             results.add(name, ok, reason)
-        for job in (latency, fuzz):
+        for job in (latency, fuzz, replay):
             for res in job.result():
                 results.add(*res)
     e2e_boot_s = e2e.run_e2e(args.build, kernel, results.add)
