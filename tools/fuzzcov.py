@@ -22,6 +22,7 @@ TYPES = {0: "null", 1: "frame", 2: "untyped", 3: "pt", 4: "ep", 5: "pd", 6: "ntf
          31: "ioportctl", 32: "unresolved"}
 
 NOTIFICATION = 6
+REPLY = 8
 
 # seL4 16.0.0 x86_64 non-MCS invocation labels (fuzz/fuzz.h), each with the
 # cap type it belongs to.
@@ -80,13 +81,17 @@ class Coverage:
             errs = ", ".join(f"{ERRORS[e]} {row[e]}" for e in range(1, len(ERRORS)) if row[e])
             out.append(f"{name:<30} {sum(row):>9} {row[0]:>9}  {errs or '-'}")
         signal = [0] * len(ERRORS)
+        reply = [0] * len(ERRORS)
         wrong = [0] * len(ERRORS)
         for (ctype, label), row in self.calls.items():
             if ctype == NOTIFICATION:
                 signal = [a + b for a, b in zip(signal, row)]
+            elif ctype == REPLY:
+                reply = [a + b for a, b in zip(reply, row)]
             elif not any(label == lb and ctype == ct for lb, _, ct in LABELS):
                 wrong = [a + b for a, b in zip(wrong, row)]
         for name, row in (("(Call on a notification: Signal)", signal),
+                          ("(Call on a reply cap: Reply)", reply),
                           ("(label on another cap type)", wrong)):
             errs = ", ".join(f"{ERRORS[e]} {row[e]}" for e in range(1, len(ERRORS)) if row[e])
             out.append(f"{name:<30} {sum(row):>9} {row[0]:>9}  {errs or '-'}")
