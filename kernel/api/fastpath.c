@@ -30,6 +30,17 @@ static bool simple_message(seL4_MessageInfo_t info)
            seL4_MessageInfo_get_length(info) <= seL4_FastMessageRegisters;
 }
 
+/*
+ * A thread whose CancelBadgedSends stopped part-way holds a record of it
+ * that the end of its next system call, whatever that call is, settles
+ * (badged_sends_syscall_done, on the full path only): such a thread never
+ * takes a fastpath, or a stale record could outlive a call it belonged to.
+ */
+static bool nothing_under_way(const tcb_t *cur)
+{
+    return cur->cbs_ep == 0;
+}
+
 /* The first `length` MRs and the message info go register to register. */
 static void copy_message(tcb_t *from, tcb_t *to, seL4_MessageInfo_t info, word_t badge)
 {
@@ -76,7 +87,7 @@ static bool would_run(const tcb_t *woken, const tcb_t *cur)
 static void fastpath_call(tcb_t *cur)
 {
     seL4_MessageInfo_t info = { { cur->ctx.regs[FR_RSI] } };
-    if (!simple_message(info))
+    if (!simple_message(info) || !nothing_under_way(cur))
         return;
     /* The invoked cap: an endpoint we may send on, with a reply possible. */
     cte_t *slot = cspace_lookup_fast(cur->slots[TCB_SLOT_CSPACE].cap, cur->ctx.regs[FR_RDI]);
@@ -122,7 +133,7 @@ static void fastpath_call(tcb_t *cur)
 static void fastpath_reply_recv(tcb_t *cur)
 {
     seL4_MessageInfo_t info = { { cur->ctx.regs[FR_RSI] } };
-    if (!simple_message(info))
+    if (!simple_message(info) || !nothing_under_way(cur))
         return;
     /* The receive half: an endpoint we may receive on, with no sender waiting. */
     cte_t *slot = cspace_lookup_fast(cur->slots[TCB_SLOT_CSPACE].cap, cur->ctx.regs[FR_RDI]);
@@ -193,6 +204,8 @@ static void fastpath_signal(tcb_t *cur)
     seL4_MessageInfo_t info = { { cur->ctx.regs[FR_RSI] } };
     if (seL4_MessageInfo_get_extraCaps(info) != 0)
         return;             /* the slow path looks them up (and may fault) */
+    if (!nothing_under_way(cur))
+        return;
     cte_t *slot = cspace_lookup_fast(cur->slots[TCB_SLOT_CSPACE].cap, cur->ctx.regs[FR_RDI]);
     if (slot == NULL || cap_get_type(slot->cap) != CAP_NOTIFICATION)
         return;
