@@ -50,22 +50,39 @@ TTEST(DOMAIN_0101, "a thread in another domain runs only in that domain's window
     counter = 0;
     EXPECT_ERR(thread_start(t, count_forever, NULL), seL4_NoError);
 
+    /*
+     * The root spins at a higher priority, so the domain-1 thread can only
+     * run while the root is away, and only in domain 1's windows, which
+     * last 20 ms. When the root sees the counter move, the thread ran
+     * somewhere between the previous read and this one; the root must have
+     * been away for most of a window there: the longest stretch without a
+     * TSC read in that interval (the previous read's own span, the gap
+     * since, this read's span) must be at least 2 ms. A switch can fall
+     * between a counter read and the TSC read next to it, hence the
+     * spans on both sides of each read.
+     */
     uint64_t mhz = test_tsc_mhz(), end = test_rdtsc() + 200 * 1000 * mhz;
-    uint64_t last = test_rdtsc();
+    uint64_t prev_after = test_rdtsc(), prev_span = 0;
     seL4_Word seen = counter;
     unsigned switches = 0;
     bool overlap = false;
-    while (test_rdtsc() < end) {
+    while (prev_after < end) {
+        uint64_t before = test_rdtsc();
         seL4_Word c = counter;
-        uint64_t now = test_rdtsc();    /* after the read: a gap before it counts */
+        uint64_t after = test_rdtsc();
         if (c != seen) {
-            /* The counter only moves while this thread was away: a gap. */
-            if (now - last < 2 * 1000 * mhz)
+            uint64_t away = prev_span;
+            if (before - prev_after > away)
+                away = before - prev_after;
+            if (after - before > away)
+                away = after - before;
+            if (away < 2 * 1000 * mhz)
                 overlap = true;
             switches++;
             seen = c;
         }
-        last = now;
+        prev_span = after - before;
+        prev_after = after;
     }
     restore_schedule();
     EXPECT(counter > 0, "the domain-1 thread never ran");
