@@ -250,6 +250,25 @@ __asm__(
     "    popq %rbx\n"
     "    ret\n"
 
+    /* FAULT_0070: spin with the direction flag set (timer interrupts land
+     * here), then #UD with it still set. */
+    "    .globl ft_df_spin\n"
+    "    .type ft_df_spin, @function\n"
+    "ft_df_spin:\n"
+    "    movq %rsp, ft_rsp_at(%rip)\n"
+    "    pushq $0xEC7\n"                 /* FT_FLAGS | DF */
+    "    popfq\n"
+    "    movl $20000000, %ecx\n"
+    "1:  decl %ecx\n"
+    "    jnz 1b\n"
+    "    .globl ft_df_spin_insn\n"
+    "ft_df_spin_insn:\n"
+    "    ud2\n"
+    "    pushfq\n"
+    "    popq ft_flags_after(%rip)\n"
+    "    cld\n"
+    "    ret\n"
+
     /* Entry for the restart loop (FAULT_0060): count, then #UD forever. */
     "    .globl ft_count_fault\n"
     "ft_count_fault:\n"
@@ -270,6 +289,8 @@ void ft_store(volatile seL4_Word *p, seL4_Word v);
 void ft_exec(void *target);
 seL4_Word ft_sys(seL4_Word number, seL4_Word cptr, seL4_Word info);
 void ft_count_fault(void);
+void ft_df_spin(void);
+extern const char ft_df_spin_insn[];
 extern const char ft_regs_syscall_insn[], ft_regs_int200_insn[];
 extern const char ft_ud2_insn[], ft_int3_next[], ft_int80_insn[], ft_hlt_insn[], ft_cli_insn[];
 extern const char ft_inb_insn[], ft_outb_insn[], ft_inb_dx_insn[], ft_sse_insn[];
@@ -986,6 +1007,32 @@ TTEST(FAULT_0020, "UserException #UD (ud2): vector 6, code 0, IP, SP, FLAGS; rep
     EXPECT(ft_rsp_after == ft_rsp_at, "RSP after %#lx, at fault %#lx",
            (unsigned long)ft_rsp_after, (unsigned long)ft_rsp_at);
     EXPECT((ft_flags_after & 0xFFF) == FT_FLAGS, "RFLAGS after %#lx",
+           (unsigned long)ft_flags_after);
+    return PASS;
+}
+
+/*
+ * The direction flag is user state, but the kernel's C code needs it clear:
+ * an interrupt or exception gate does not clear it, so the trap entry must
+ * (with it set, the kernel's memset/memcpy ran backwards over the memory
+ * below their destinations: found by the invariant checker under the
+ * fuzzer, whose WriteRegisters set DF). The thread spins with DF set while
+ * timer interrupts arrive, then takes #UD; a non-release kernel panics if
+ * it is ever entered with DF set.
+ */
+TTEST(FAULT_0070, "a thread with the direction flag set: interrupts and exceptions leave the kernel unaffected, DF is kept")
+{
+    NEW_EP(ep);
+    static struct fh h;
+    SPAWN_FH(handler, &h, ep, 1, fh_skip);
+    h.skip[0] = 2;
+    SPAWN_FAULTER(t, run_fn, (void *)ft_df_spin, ep);
+    settle();
+    EXPECT_FAULT(&h, 0, seL4_Fault_UserException, 5, A(ft_df_spin_insn), ft_rsp_at, ANY, 6, 0);
+    EXPECT((h.mr[0][2] & 0x400) != 0, "FLAGS %#lx: DF lost in the fault message",
+           (unsigned long)h.mr[0][2]);
+    EXPECT_DONE(t);
+    EXPECT((ft_flags_after & 0x400) != 0, "RFLAGS after %#lx: DF lost across the fault",
            (unsigned long)ft_flags_after);
     return PASS;
 }

@@ -88,6 +88,15 @@ vec = 0
     .noaltmacro
 
 trap_common:
+    /*
+     * The direction flag is user state (WriteRegisters keeps it, as seL4
+     * does, and `std` sets it) and an interrupt or exception gate does not
+     * clear it. The C code below assumes it is clear: with it set, every
+     * memset/memcpy (rep stos/movs) in the kernel runs backwards over
+     * whatever lies below its destination. (The syscall entry clears it
+     * through FMASK.)
+     */
+    cld
     PUSH_GPRS
     testb $3, OFF(FR_CS)(%rsp)
     jz 1f

@@ -98,6 +98,11 @@ NORETURN void c_handle_trap(word_t *frame)
     bool from_kernel = (frame[FR_CS - FR_R15] & 3) == 0;
     tcb_t *t = cur_thread;
 
+#if !CONFIG_RELEASE
+    /* trap_common clears DF; FAULT_0070 traps with it set to keep that so. */
+    if (read_rflags() & RFLAGS_DF)
+        panic("kernel entered with the direction flag set (vector %lu)", vector);
+#endif
     if (vector == VECTOR_NMI || vector == VECTOR_DOUBLE_FAULT || vector == VECTOR_MACHINE_CHECK)
         kernel_exception(frame);
     /* The idle thread is the only code that runs in ring 0 with interrupts on. */

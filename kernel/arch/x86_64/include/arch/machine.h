@@ -121,6 +121,13 @@ DEFINE_CR_ACCESS(3)
 DEFINE_CR_ACCESS(4)
 #undef DEFINE_CR_ACCESS
 
+static inline uint64_t read_rflags(void)
+{
+    uint64_t v;
+    __asm__ volatile("pushfq; popq %0" : "=r"(v));
+    return v;
+}
+
 static inline void invlpg(vaddr_t va)
 {
     __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
