@@ -1,20 +1,36 @@
 /*
  * Kernel invariants, checked mechanically (invariants.h). Everything is
  * reached from the derivation-tree anchor (every cap in the system is in
- * its list) and the scheduler's queues:
+ * its list), the scheduler's queues and the kernel's own tables:
  *
  *  - the cap list is well formed: links are symmetric, no empty slot is
  *    linked, every cap has a known type; a zombie (an object a preempted
  *    deletion is emptying) is the only cap to its object and counts no
  *    more slots than the object has;
- *  - every untyped's watermark covers everything derived from it, and those
- *    objects lie inside it;
- *  - ready queues: links, bitmap, queued flags, only runnable threads, in
- *    the queue of their own domain and priority;
- *  - endpoint and notification queues: state matches the queue, every
- *    queued thread is blocked on exactly that object in the matching state;
+ *  - objects as memory (invariants_objects.c): every object lies inside
+ *    its untyped ancestor below the watermark, untypeds nest, whatever lies
+ *    in an untyped was made from it, and no two different objects overlap;
+ *  - queues: ready queues (links, bitmap, queued flags, only runnable
+ *    threads of that domain and priority); endpoint and notification
+ *    queues (state matches the queue, every queued thread is blocked on
+ *    exactly that object in the matching state); and conversely every
+ *    thread is in exactly the queues its state implies (counted over the
+ *    distinct objects: invariants_objects.c);
  *  - bound notifications point back at their TCB; reply caps name threads
- *    that wait for a reply.
+ *    that wait for a reply;
+ *  - address spaces (invariants_vspace.c): every present entry in the user
+ *    half of every VSpace an ASID names is backed by a cap that says it is
+ *    mapped exactly there;
+ *  - what the kernel keeps beside the caps matches them: active IRQs and
+ *    IRQ handler caps (and an IRQ's notification), the issued I/O ports
+ *    and the IOPort caps' ranges, installed ASID pools and pool caps, and
+ *    every ASID that names a VSpace and a PML4 cap holding that ASID.
+ *
+ * Cost: O(n log n) in the caps (two sorts into static arrays, bounded by
+ * INV_MAX_OBJECTS and INV_MAX_MAPPINGS; beyond those the checks that need
+ * them cover part of the state, and the kernel says so once), plus every
+ * queue, every present page-table entry, and fixed tables (8 KiB of I/O
+ * port bitmap, 4096 ASIDs, 128 IRQs).
  */
 #include "invariants.h"
 #include "cdt.h"
@@ -23,17 +39,12 @@
 #include "panic.h"
 #include "printf.h"
 #include "kstring.h"
+#include "asid.h"
+#include "irq.h"
 
 unsigned invariants_every;
 
 #define LIST_LIMIT      (1UL << 24)     /* more slots than memory allows: a loop */
-/*
- * Each untyped's descendants are checked up to this many per pass: a full
- * check of every nested untyped would be quadratic in deep trees (a chain
- * of thousands of untypeds); the first descendants are where a watermark
- * bug shows, and every descendant is still checked under its own parent.
- */
-#define UNTYPED_CHECK_LIMIT 64
 
 static NORETURN void violation(const char *what, const void *where, word_t detail)
 {
@@ -45,23 +56,83 @@ static bool known_type(cap_type_t t)
     return t != CAP_NULL && kstrncmp(cap_type_name(t), "unknown", 8) != 0;
 }
 
-static void check_untyped(const cte_t *slot)
+/*
+ * What the kernel keeps outside the caps, seen from the caps: per pass, the
+ * IRQs with a handler cap, the I/O ports some IOPort cap covers, the ASIDs
+ * a PML4 cap holds for the VSpace the ASID names, and the ASID pools with a cap.
+ */
+static uint64_t irq_caps[IRQ_COUNT / 64];
+static uint64_t port_caps[ARCH_IOPORT_WORDS];
+static uint64_t asid_caps[BIT(ASID_BITS) / 64];
+static unsigned pool_caps;
+
+static void mark_ports(unsigned first, unsigned last)
 {
-    cap_t ut = slot->cap;
-    paddr_t base = cap_object_paddr(ut);
-    word_t used = cap_untyped_free_offset(ut);
-    if (used > BIT(cap_untyped_size_bits(ut)))
-        violation("untyped watermark beyond its size", slot, used);
-    /* (A copied untyped's watermark is at its end: see untyped_mark_copied.) */
-    unsigned n = 0;
-    for (const cte_t *d = cdt_next(slot); d != NULL && cdt_is_parent_of(slot, d) &&
-         n < UNTYPED_CHECK_LIMIT; d = cdt_next(d), n++) {
-        paddr_t obase;
-        unsigned obits;
-        if (!cap_object_region(d->cap, &obase, &obits))
-            continue;
-        if (obase < base || obase + BIT(obits) > base + used)
-            violation("object derived from an untyped lies above its watermark", d, obase);
+    for (unsigned p = first; p <= last;) {
+        if (p % 64 == 0 && last - p >= 63) {
+            port_caps[p / 64] = ~0UL;
+            p += 64;
+        } else {
+            port_caps[p / 64] |= BIT(p % 64);
+            p++;
+        }
+    }
+}
+
+static void note_kernel_state(const cte_t *s)
+{
+    cap_t c = s->cap;
+    switch (cap_get_type(c)) {
+    case CAP_IRQ_HANDLER:
+        if (cap_irq(c) >= IRQ_COUNT)
+            violation("an IRQ handler cap for an IRQ that does not exist", s, cap_irq(c));
+        irq_caps[cap_irq(c) / 64] |= BIT(cap_irq(c) % 64);
+        break;
+    case CAP_IO_PORT:
+        if (cap_io_port_last(c) < cap_io_port_first(c))
+            violation("an IOPort cap with an empty range", s, c.w0);
+        mark_ports(cap_io_port_first(c), cap_io_port_last(c));
+        break;
+    case CAP_PML4:
+        /* A PML4 cap may keep an ASID whose pool went away (as in seL4). */
+        if (cap_asid(c) != 0 && asid_lookup(cap_asid(c)) == cap_object_paddr(c))
+            asid_caps[cap_asid(c) / 64] |= BIT(cap_asid(c) % 64);
+        break;
+    case CAP_ASID_POOL:
+        if (cap_asid(c) % ASID_POOL_ENTRIES != 0 ||
+            asid_pool_of(cap_asid(c)) != cap_object_paddr(c))
+            violation("an ASID pool cap whose pool is not installed", s, cap_asid(c));
+        pool_caps |= 1u << (cap_asid(c) >> ASID_POOL_BITS);
+        break;
+    default:
+        break;
+    }
+}
+
+static void check_kernel_state(void)
+{
+    for (unsigned irq = 0; irq < IRQ_COUNT; irq++) {
+        bool cap = (irq_caps[irq / 64] >> (irq % 64)) & 1;
+        if (irq_is_active(irq) != cap)
+            violation(cap ? "an IRQ with a handler cap is not active"
+                          : "an active IRQ has no handler cap", NULL, irq);
+        if (irq_has_notification(irq) && !cap)
+            violation("an IRQ without a handler cap signals a notification", NULL, irq);
+    }
+    for (unsigned w = 0; w < ARCH_IOPORT_WORDS; w++) {
+        uint64_t issued = arch_ioport_issued_word(w);
+        if (issued != port_caps[w])
+            violation("the I/O ports marked issued and the IOPort caps differ", NULL,
+                      w * 64 + (unsigned)__builtin_ctzl(issued ^ port_caps[w]));
+    }
+    for (unsigned pool = 0; pool < ASID_NUM_POOLS; pool++) {
+        if (asid_pool_of(pool << ASID_POOL_BITS) != 0 && !((pool_caps >> pool) & 1))
+            violation("an installed ASID pool has no cap", NULL, pool);
+    }
+    for (unsigned asid = 1; asid < BIT(ASID_BITS); asid++) {
+        if (asid_lookup(asid) != 0 && !((asid_caps[asid / 64] >> (asid % 64)) & 1))
+            violation("an ASID names a VSpace that no PML4 cap with that ASID holds", NULL,
+                      asid);
     }
 }
 
@@ -164,9 +235,6 @@ static void check_caps(void)
         if (++count > LIST_LIMIT)
             violation("the derivation-tree list does not end", s, count);
         switch (cap_get_type(s->cap)) {
-        case CAP_UNTYPED:
-            check_untyped(s);
-            break;
         case CAP_ENDPOINT:
             check_endpoint(s->cap);
             break;
@@ -185,15 +253,44 @@ static void check_caps(void)
         default:
             break;
         }
+        note_kernel_state(s);
         prev = s;
     }
 }
 
 void invariants_check(void)
 {
+    memset(irq_caps, 0, sizeof(irq_caps));
+    memset(port_caps, 0, sizeof(port_caps));
+    memset(asid_caps, 0, sizeof(asid_caps));
+    pool_caps = 0;
     check_caps();
-    if (!sched_queues_consistent())
+    check_kernel_state();
+
+    inv_result_t res;
+    inv_violation_t v;
+    if (!inv_check_objects(&cdt_anchor, &res, &v))
+        violation(v.what, v.where, v.detail);
+    static bool told;
+    if (res.truncated && !told) {
+        told = true;
+        kprintf("invariants: more than %u caps name memory; overlap and queue checks "
+               "cover the first %u\n", INV_MAX_OBJECTS, INV_MAX_OBJECTS);
+    }
+    inv_result_t maps;
+    if (!inv_check_mappings(&cdt_anchor, &maps, &v))
+        violation(v.what, v.where, v.detail);
+    static bool told_maps;
+    if (maps.truncated && !told_maps) {
+        told_maps = true;
+        kprintf("invariants: more than %u mapped caps; the mapping check is skipped\n",
+                INV_MAX_MAPPINGS);
+    }
+    word_t ready;
+    if (!sched_queues_consistent(&ready))
         violation("ready queues, bitmap and queued flags disagree", NULL, 0);
+    if (!res.truncated && !inv_check_threads(ready, &v))
+        violation(v.what, v.where, v.detail);
 }
 
 #if !CONFIG_RELEASE

@@ -372,10 +372,19 @@ void sched_domain_changed(void)
     reschedule_required();
 }
 
-/* For the invariant checker: queues, bitmap and queued flags agree. */
-bool sched_queues_consistent(void)
+/*
+ * For the invariant checker: queues, bitmap and queued flags agree. Counts
+ * the threads in the queues (symmetric links keep any thread from being in
+ * a queue twice, and a loop breaks them, so the walk ends).
+ */
+bool sched_queues_consistent(word_t *queued)
 {
+    *queued = 0;
     for (unsigned d = 0; d < CONFIG_NUM_DOMAINS; d++) {
+        for (unsigned w = 0; w < NUM_PRIORITIES / 64; w++) {
+            if (((bitmap_top[d] >> w) & 1) != (bitmap[d][w] != 0))
+                return false;
+        }
         for (unsigned p = 0; p < NUM_PRIORITIES; p++) {
             struct ready_queue *q = &ready[d][p];
             bool bit = (bitmap[d][p / 64] >> (p % 64)) & 1;
@@ -386,9 +395,10 @@ bool sched_queues_consistent(void)
             tcb_t *prev = NULL;
             for (tcb_t *t = q->head; t != NULL; t = t->sched_next) {
                 if (t->sched_prev != prev || !t->queued || t->priority != p ||
-                    t->domain != d || !thread_is_runnable(t))
+                    t->domain != d || !thread_is_runnable(t) || t == &idle_thread)
                     return false;
                 prev = t;
+                (*queued)++;
             }
             if (q->tail != prev)
                 return false;

@@ -76,10 +76,26 @@ bool arch_vspace_map_page(paddr_t root, vaddr_t va, paddr_t pa, bool exec);
 #define ARCH_LEVEL_OF_FRAME(bits) ((bits) == 30 ? 1u : (bits) == 21 ? 2u : 3u)
 /* Clears the entry for va at level if it still points at target; flushes the TLB. */
 void arch_vspace_unmap(paddr_t root, unsigned level, vaddr_t va, paddr_t target);
+/*
+ * For the invariant checker: calls visit for every present entry in the
+ * user half of the VSpace, tables before what they hold (level as above;
+ * is_page: the entry maps a frame, else a table). Returns false as soon as
+ * visit does.
+ */
+typedef bool (*arch_vspace_visit_t)(void *ctx, unsigned level, vaddr_t va, paddr_t target,
+                                    bool is_page);
+bool arch_vspace_walk(paddr_t root, arch_vspace_visit_t visit, void *ctx);
 /* A VSpace is being destroyed: stop using it if it is loaded. */
 void arch_vspace_forget(paddr_t root);
 /* A thread is being destroyed: drop any per-CPU reference to it. */
 void arch_forget_thread(const struct tcb *t);
+
+/*
+ * I/O ports (x86): 64 ports per word, bit set = some IOPort cap covers the
+ * port. index < ARCH_IOPORT_WORDS. For the invariant checker.
+ */
+#define ARCH_IOPORT_WORDS 1024
+uint64_t arch_ioport_issued_word(unsigned index);
 
 /* Time. */
 uint64_t arch_read_cycle_counter(void);

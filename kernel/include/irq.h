@@ -31,6 +31,8 @@ void irq_clear_notification(unsigned irq);
  * unit each while the copy stays in place (docs/preemption.md).
  */
 bool irq_clear_notification_preemptible(unsigned irq);
+/* The invariant checker: does the irq hold a notification cap? */
+bool irq_has_notification(unsigned irq);
 /* From the interrupt entry: mask, signal, acknowledge the controller. */
 void irq_deliver(unsigned irq);
 

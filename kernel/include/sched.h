@@ -45,7 +45,7 @@ int sched_highest_ready_priority(void);
 NORETURN void sched_exit_kernel(void);
 
 uint64_t sched_ticks(void);
-bool sched_queues_consistent(void);
+bool sched_queues_consistent(word_t *queued);
 void sched_dump(void);
 extern uint64_t sched_idle_exit_ticks;
 bool sched_nothing_runnable(void);

@@ -84,6 +84,11 @@ bool irq_clear_notification_preemptible(unsigned irq)
     return cte_delete_preemptible(&irq_notification[irq]);
 }
 
+bool irq_has_notification(unsigned irq)
+{
+    return irq < IRQ_COUNT && !cap_is_null(irq_notification[irq].cap);
+}
+
 void irq_deliver(unsigned irq)
 {
     if (!irq_is_active(irq)) {

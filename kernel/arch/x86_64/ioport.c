@@ -27,6 +27,13 @@ static void mark_ports(unsigned first, unsigned last, bool used)
     }
 }
 
+_Static_assert(ARRAY_SIZE(issued) == ARCH_IOPORT_WORDS, "arch.h's view of the bitmap");
+
+uint64_t arch_ioport_issued_word(unsigned index)
+{
+    return index < ARCH_IOPORT_WORDS ? issued[index] : 0;
+}
+
 void ioport_release(cap_t cap)
 {
     mark_ports(cap_io_port_first(cap), cap_io_port_last(cap), false);

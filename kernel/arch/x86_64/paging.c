@@ -279,6 +279,31 @@ void vspace_set_entry(paddr_t root, pte_t *entry, pte_t value, vaddr_t va, unsig
         write_cr3(root);        /* a whole subtree or large page changed */
 }
 
+static bool walk_table(const pte_t *table, unsigned level, vaddr_t base,
+                       arch_vspace_visit_t visit, void *ctx)
+{
+    /* In the PML4 only the user half: entry 511 is the kernel's (shared). */
+    unsigned entries = level == 0 ? (unsigned)(USER_TOP >> 39) + 1 : ENTRIES;
+    for (unsigned i = 0; i < entries; i++) {
+        pte_t e = table[i];
+        if (!pte_present(e))
+            continue;
+        vaddr_t va = base + ((vaddr_t)i << (39 - 9 * level));
+        bool page = pte_is_page(e, level);
+        paddr_t target = pte_target(e, level);
+        if (!visit(ctx, level, va, target, page))
+            return false;
+        if (!page && level < 3 && !walk_table(paddr_to_kptr(target), level + 1, va, visit, ctx))
+            return false;
+    }
+    return true;
+}
+
+bool arch_vspace_walk(paddr_t root, arch_vspace_visit_t visit, void *ctx)
+{
+    return walk_table(paddr_to_kptr(root), 0, 0, visit, ctx);
+}
+
 void arch_vspace_forget(paddr_t root)
 {
     if (read_cr3() == root)
