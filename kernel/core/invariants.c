@@ -79,9 +79,20 @@ static void mark_ports(unsigned first, unsigned last)
     }
 }
 
+extern char _text_start[], _kernel_end[];
+
 static void note_kernel_state(const cte_t *s)
 {
     cap_t c = s->cap;
+    paddr_t base;
+    unsigned bits;
+    /*
+     * The kernel image (code, data, the tree's anchor) is no object's
+     * memory. (The boot-only code below it is handed out as untyped.)
+     */
+    if (cap_object_region(c, &base, &bits) && base < kptr_to_paddr(_kernel_end) &&
+        base + BIT(bits) > kptr_to_paddr(_text_start))
+        violation("a cap names memory of the kernel image", s, base);
     switch (cap_get_type(c)) {
     case CAP_IRQ_HANDLER:
         if (cap_irq(c) >= IRQ_COUNT)
@@ -258,17 +269,50 @@ static void check_caps(void)
     }
 }
 
+/*
+ * The walk from the anchor sees only what the anchor reaches: start also
+ * from the current thread's own slots and its CSpace root, which are there
+ * whatever the list says.
+ */
+static void check_roots(inv_violation_t *v)
+{
+    tcb_t *t = cur_thread;
+    if (t == NULL || t == &idle_thread)
+        return;
+    /* Its CSpace root cap leads back to the anchor, and the anchor to it. */
+    const cte_t *s = &t->slots[TCB_SLOT_CSPACE], *first = s;
+    word_t steps = 0;
+    if (!cap_is_null(s->cap)) {
+        while (cdt_prev(s) != NULL && steps++ < LIST_LIMIT) {
+            first = s;
+            s = cdt_prev(s);
+        }
+        if (s != &cdt_anchor)
+            violation("a cap's derivation-tree list does not start at the anchor", s, steps);
+        if (cdt_next(&cdt_anchor) != first)
+            violation("the anchor does not lead to the first cap of its list", first,
+                      (word_t)cdt_next(&cdt_anchor));
+    }
+    if (!inv_check_slots(t->slots, ARRAY_SIZE(t->slots), v))
+        violation(v->what, v->where, v->detail);
+    cap_t root = t->slots[TCB_SLOT_CSPACE].cap;
+    if (cap_get_type(root) == CAP_CNODE &&
+        !inv_check_slots(cap_cnode_slots(root), BIT(cap_cnode_radix(root)), v))
+        violation(v->what, v->where, v->detail);
+}
+
 void invariants_check(void)
 {
     memset(irq_caps, 0, sizeof(irq_caps));
     memset(port_caps, 0, sizeof(port_caps));
     memset(asid_caps, 0, sizeof(asid_caps));
     pool_caps = 0;
+    inv_result_t res;
+    inv_violation_t v;
+    check_roots(&v);
     check_caps();
     check_kernel_state();
 
-    inv_result_t res;
-    inv_violation_t v;
     if (!inv_check_objects(&cdt_anchor, &res, &v))
         violation(v.what, v.where, v.detail);
     static bool told;

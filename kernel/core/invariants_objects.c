@@ -187,7 +187,7 @@ static bool sweep(inv_violation_t *v)
  * (then, by induction back to the anchor, in the list), and an empty slot
  * must not be linked at all.
  */
-static bool check_slots(const cte_t *slots, word_t count, inv_violation_t *v)
+bool inv_check_slots(const cte_t *slots, word_t count, inv_violation_t *v)
 {
     for (word_t i = 0; i < count; i++) {
         const cte_t *s = &slots[i];
@@ -217,10 +217,10 @@ static bool check_all_slots(inv_violation_t *v)
         if (o->type == CAP_ZOMBIE) {
             /* Its slots above the count left are emptied already. */
             cap_t z = o->slot->cap;
-            if (!check_slots(cap_zombie_slots(z), cap_zombie_left(z), v))
+            if (!inv_check_slots(cap_zombie_slots(z), cap_zombie_left(z), v))
                 return false;
         } else if (cap_has_slots(o->slot->cap, &slots, &count) &&
-                   !check_slots(slots, count, v)) {
+                   !inv_check_slots(slots, count, v)) {
             return false;
         }
     }

@@ -54,6 +54,13 @@ typedef struct inv_result {
  */
 bool inv_check_objects(const struct cte *anchor, inv_result_t *res, inv_violation_t *v);
 /*
+ * Every cap in these slots is linked into the tree both ways, every empty
+ * slot not at all (inv_check_objects does this for every CNode and TCB it
+ * reaches; the kernel also starts from the current thread, which a list
+ * cut off at the anchor would not reach).
+ */
+bool inv_check_slots(const struct cte *slots, word_t count, inv_violation_t *v);
+/*
  * After inv_check_objects: each thread (with a cap) in exactly the queues
  * its state implies. ready_count: threads in the scheduler's ready queues.
  */
