@@ -18,7 +18,8 @@
  * Work: O(n log n) in the caps that name memory, bounded by
  * INV_MAX_OBJECTS; beyond that the rest of the list is not recorded and
  * these checks cover only the first INV_MAX_OBJECTS caps (the result says
- * so, and the caller reports it once).
+ * so, and the caller reports it once; so are caps naming memory at or
+ * above 2^48, which the sort key does not hold).
  */
 #include "invariants.h"
 #include "cdt.h"
@@ -29,7 +30,6 @@ typedef struct inv_object {
     paddr_t base;
     paddr_t anc_base;           /* nearest untyped ancestor's base */
     const cte_t *slot;
-    uint32_t order;             /* place in the cap list: sort tie-break */
     uint8_t type;
     uint8_t bits;
     uint8_t anc_bits;           /* 0: no untyped ancestor */
@@ -37,6 +37,22 @@ typedef struct inv_object {
 
 static inv_object_t objs[INV_MAX_OBJECTS];
 static uint32_t nobjs;
+/*
+ * The sort order as one integer per object, so the sort moves 8 bytes and
+ * compares integers: base >> 4 (objects are at least 16 bytes; bases below
+ * 2^48), then larger first, then an untyped before an object of the same
+ * region, then the object's index in objs (13 bits).
+ */
+#define KEY_INDEX_BITS  13
+#define KEY_BASE_LIMIT  BIT(48)
+_Static_assert(INV_MAX_OBJECTS <= BIT(KEY_INDEX_BITS), "an index fits its key field");
+static uint64_t keys[INV_MAX_OBJECTS];
+
+/* The i-th object in address order (after sort_objects). */
+static inv_object_t *sorted(uint32_t i)
+{
+    return &objs[keys[i] & MASK(KEY_INDEX_BITS)];
+}
 /* Untypeds open around the current place: in the list walk, then in the sweep. */
 static uint32_t stack[INV_MAX_OBJECTS];
 
@@ -56,9 +72,9 @@ static paddr_t obj_end(const inv_object_t *o)
 /* Records the list's memory caps, their untyped ancestors; checks watermarks. */
 static bool collect(const cte_t *anchor, inv_result_t *res, inv_violation_t *v)
 {
-    uint32_t sp = 0, order = 0;
+    uint32_t sp = 0;
     nobjs = 0;
-    for (const cte_t *s = cdt_next(anchor); s != NULL; s = cdt_next(s), order++) {
+    for (const cte_t *s = cdt_next(anchor); s != NULL; s = cdt_next(s)) {
         /* The untypeds on the stack are this slot's ancestors, innermost on top. */
         while (sp > 0 && !cdt_is_parent_of(objs[stack[sp - 1]].slot, s))
             sp--;
@@ -72,8 +88,12 @@ static bool collect(const cte_t *anchor, inv_result_t *res, inv_violation_t *v)
             res->truncated = true;
             break;
         }
+        if (base + BIT(bits) > KEY_BASE_LIMIT) {
+            res->truncated = true;      /* beyond what a sort key holds */
+            continue;
+        }
         inv_object_t *o = &objs[nobjs];
-        *o = (inv_object_t){ .base = base, .slot = s, .order = order,
+        *o = (inv_object_t){ .base = base, .slot = s,
                              .type = (uint8_t)cap_get_type(s->cap), .bits = (uint8_t)bits };
         if (sp > 0) {
             const inv_object_t *a = &objs[stack[sp - 1]];
@@ -99,34 +119,19 @@ static bool collect(const cte_t *anchor, inv_result_t *res, inv_violation_t *v)
     return true;
 }
 
-/* Address order; a container before what it contains; then list order. */
-static bool before(const inv_object_t *a, const inv_object_t *b)
-{
-    if (a->base != b->base)
-        return a->base < b->base;
-    if (a->bits != b->bits)
-        return a->bits > b->bits;
-    bool ua = a->type == CAP_UNTYPED, ub = b->type == CAP_UNTYPED;
-    if (ua != ub)
-        return ua;
-    if (a->type != b->type)
-        return a->type < b->type;
-    return a->order < b->order;
-}
-
 static void sift_down(uint32_t root, uint32_t n)
 {
     for (;;) {
         uint32_t child = 2 * root + 1;
         if (child >= n)
             return;
-        if (child + 1 < n && before(&objs[child], &objs[child + 1]))
+        if (child + 1 < n && keys[child] < keys[child + 1])
             child++;
-        if (!before(&objs[root], &objs[child]))
+        if (keys[root] >= keys[child])
             return;
-        inv_object_t t = objs[root];
-        objs[root] = objs[child];
-        objs[child] = t;
+        uint64_t t = keys[root];
+        keys[root] = keys[child];
+        keys[child] = t;
         root = child;
     }
 }
@@ -134,12 +139,17 @@ static void sift_down(uint32_t root, uint32_t n)
 /* Heapsort: in place, no recursion, O(n log n) however the list looks. */
 static void sort_objects(void)
 {
+    for (uint32_t i = 0; i < nobjs; i++) {
+        const inv_object_t *o = &objs[i];
+        keys[i] = (o->base >> 4) << 20 | (uint64_t)(63 - o->bits) << 14 |
+                  (uint64_t)(o->type != CAP_UNTYPED) << 13 | i;
+    }
     for (uint32_t i = nobjs / 2; i-- > 0;)
         sift_down(i, nobjs);
     for (uint32_t n = nobjs; n > 1; n--) {
-        inv_object_t t = objs[0];
-        objs[0] = objs[n - 1];
-        objs[n - 1] = t;
+        uint64_t t = keys[0];
+        keys[0] = keys[n - 1];
+        keys[n - 1] = t;
         sift_down(0, n - 1);
     }
 }
@@ -155,11 +165,11 @@ static bool sweep(inv_violation_t *v)
     uint32_t sp = 0;
     const inv_object_t *last = NULL;     /* the object reaching furthest so far */
     for (uint32_t i = 0; i < nobjs; i++) {
-        const inv_object_t *o = &objs[i];
-        while (sp > 0 && obj_end(&objs[stack[sp - 1]]) <= o->base)
+        const inv_object_t *o = sorted(i);
+        while (sp > 0 && obj_end(sorted(stack[sp - 1])) <= o->base)
             sp--;
         if (sp > 0) {
-            const inv_object_t *u = &objs[stack[sp - 1]];
+            const inv_object_t *u = sorted(stack[sp - 1]);
             if (obj_end(o) > obj_end(u))
                 return fail(v, "an object straddles the end of an untyped", o->slot, o->base);
             if (o->anc_bits == 0)
@@ -209,8 +219,8 @@ bool inv_check_slots(const cte_t *slots, word_t count, inv_violation_t *v)
 static bool check_all_slots(inv_violation_t *v)
 {
     for (uint32_t i = 0; i < nobjs; i++) {
-        const inv_object_t *o = &objs[i];
-        if (i > 0 && same_object(o, &objs[i - 1]))
+        const inv_object_t *o = sorted(i);
+        if (i > 0 && same_object(o, sorted(i - 1)))
             continue;
         cte_t *slots;
         word_t count;
@@ -265,9 +275,9 @@ static bool in_queue(thread_queue_t q, const tcb_t *t, word_t limit)
 static const tcb_t *find_missing_waiter(word_t limit)
 {
     for (uint32_t i = 0; i < nobjs; i++) {
-        if (objs[i].type != CAP_THREAD || (i > 0 && same_object(&objs[i], &objs[i - 1])))
+        if (sorted(i)->type != CAP_THREAD || (i > 0 && same_object(sorted(i), sorted(i - 1))))
             continue;
-        const tcb_t *t = paddr_to_kptr(objs[i].base);
+        const tcb_t *t = paddr_to_kptr(sorted(i)->base);
         if (!waits_in_queue(t))
             continue;
         if (t->blocked.object == 0)
@@ -296,8 +306,8 @@ bool inv_check_threads(word_t ready_count, inv_violation_t *v)
     for (uint32_t i = 0; i < nobjs; i++)
         threads += objs[i].type == CAP_THREAD;
     for (uint32_t i = 0; i < nobjs; i++) {
-        const inv_object_t *o = &objs[i];
-        if (i > 0 && same_object(o, &objs[i - 1]))
+        const inv_object_t *o = sorted(i);
+        if (i > 0 && same_object(o, sorted(i - 1)))
             continue;
         if (o->type == CAP_THREAD) {
             const tcb_t *t = paddr_to_kptr(o->base);

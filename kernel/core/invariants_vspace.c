@@ -170,6 +170,10 @@ bool inv_check_mappings(const cte_t *anchor, inv_result_t *res, inv_violation_t 
     sort_mappings();
     res->mappings = nmaps;
     for (unsigned asid = 1; asid < BIT(ASID_BITS); asid++) {
+        if (asid % ASID_POOL_ENTRIES == 0 && asid_pool_of(asid) == 0) {
+            asid += ASID_POOL_ENTRIES - 1;      /* no pool: no ASIDs here */
+            continue;
+        }
         paddr_t root = asid_lookup(asid);
         if (root == 0)
             continue;
