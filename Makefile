@@ -116,7 +116,8 @@ HOST_KERNEL_C := kernel/core/printf.c kernel/core/multiboot.c kernel/core/bootme
 	kernel/core/elf.c kernel/core/untyped_regions.c kernel/core/cspace.c \
 	kernel/core/cap.c kernel/core/cdt.c kernel/core/delete.c kernel/core/preempt.c \
 	kernel/object/badged_sends.c \
-	kernel/core/invariants_objects.c kernel/core/invariants_vspace.c kernel/object/asid.c \
+	kernel/core/invariants_objects.c kernel/core/invariants_vspace.c \
+	kernel/object/asid.c \
 	kernel/plat/pc/acpi_tables.c
 # The file system core (user/components/fs/fscore.h) is pure C as well.
 FSCORE_C := user/components/fs/fscore.c user/components/fs/fscheck.c \

@@ -22,6 +22,7 @@
  * above 2^48, which the sort key does not hold).
  */
 #include "invariants.h"
+#include "sort.h"
 #include "cdt.h"
 #include "ipc.h"
 
@@ -119,24 +120,11 @@ static bool collect(const cte_t *anchor, inv_result_t *res, inv_violation_t *v)
     return true;
 }
 
-static void sift_down(uint32_t root, uint32_t n)
+static bool key_less(const void *a, const void *b)
 {
-    for (;;) {
-        uint32_t child = 2 * root + 1;
-        if (child >= n)
-            return;
-        if (child + 1 < n && keys[child] < keys[child + 1])
-            child++;
-        if (keys[root] >= keys[child])
-            return;
-        uint64_t t = keys[root];
-        keys[root] = keys[child];
-        keys[child] = t;
-        root = child;
-    }
+    return *(const uint64_t *)a < *(const uint64_t *)b;
 }
 
-/* Heapsort: in place, no recursion, O(n log n) however the list looks. */
 static void sort_objects(void)
 {
     for (uint32_t i = 0; i < nobjs; i++) {
@@ -144,14 +132,7 @@ static void sort_objects(void)
         keys[i] = (o->base >> 4) << 20 | (uint64_t)(63 - o->bits) << 14 |
                   (uint64_t)(o->type != CAP_UNTYPED) << 13 | i;
     }
-    for (uint32_t i = nobjs / 2; i-- > 0;)
-        sift_down(i, nobjs);
-    for (uint32_t n = nobjs; n > 1; n--) {
-        uint64_t t = keys[0];
-        keys[0] = keys[n - 1];
-        keys[n - 1] = t;
-        sift_down(0, n - 1);
-    }
+    heap_sort(keys, nobjs, sizeof(keys[0]), key_less);
 }
 
 static bool same_object(const inv_object_t *a, const inv_object_t *b)

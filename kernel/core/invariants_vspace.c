@@ -19,6 +19,7 @@
  * so), and per present entry a binary search.
  */
 #include "invariants.h"
+#include "sort.h"
 #include "cdt.h"
 #include "asid.h"
 
@@ -74,33 +75,9 @@ static bool before(const inv_mapping_t *a, const inv_mapping_t *b)
     return a->key != b->key ? a->key < b->key : a->target < b->target;
 }
 
-static void sift_down(uint32_t root, uint32_t n)
+static bool mapping_less(const void *a, const void *b)
 {
-    for (;;) {
-        uint32_t child = 2 * root + 1;
-        if (child >= n)
-            return;
-        if (child + 1 < n && before(&maps[child], &maps[child + 1]))
-            child++;
-        if (!before(&maps[root], &maps[child]))
-            return;
-        inv_mapping_t t = maps[root];
-        maps[root] = maps[child];
-        maps[child] = t;
-        root = child;
-    }
-}
-
-static void sort_mappings(void)
-{
-    for (uint32_t i = nmaps / 2; i-- > 0;)
-        sift_down(i, nmaps);
-    for (uint32_t n = nmaps; n > 1; n--) {
-        inv_mapping_t t = maps[0];
-        maps[0] = maps[n - 1];
-        maps[n - 1] = t;
-        sift_down(0, n - 1);
-    }
+    return before(a, b);
 }
 
 static bool have_mapping(uint64_t key, paddr_t target)
@@ -167,7 +144,7 @@ bool inv_check_mappings(const cte_t *anchor, inv_result_t *res, inv_violation_t 
         res->truncated = true;
         return true;
     }
-    sort_mappings();
+    heap_sort(maps, nmaps, sizeof(maps[0]), mapping_less);
     res->mappings = nmaps;
     for (unsigned asid = 1; asid < BIT(ASID_BITS); asid++) {
         if (asid % ASID_POOL_ENTRIES == 0 && asid_pool_of(asid) == 0) {
